@@ -1,0 +1,26 @@
+# Common compile settings, applied per target through frontier_target_defaults().
+
+add_library(frontier_options INTERFACE)
+add_library(frontier::options ALIAS frontier_options)
+
+target_compile_options(frontier_options INTERFACE -Wall -Wextra -Wpedantic)
+if(FRONTIER_WERROR)
+    target_compile_options(frontier_options INTERFACE -Werror)
+endif()
+target_compile_definitions(frontier_options INTERFACE
+    QT_NO_KEYWORDS                 # oneTBB's headers use the identifier 'emit'
+    EIGEN_DONT_PARALLELIZE         # oneTBB owns the threads
+    QT_NO_CAST_FROM_BYTEARRAY
+    QT_USE_QSTRINGBUILDER
+    FRONTIER_VERSION="${PROJECT_VERSION}")
+if(FRONTIER_NATIVE)
+    target_compile_options(frontier_options INTERFACE -march=native)
+endif()
+if(FRONTIER_SANITIZE)
+    target_compile_options(frontier_options INTERFACE
+        -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(frontier_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Eigen's and Qt's headers are system headers: their warnings are not ours.
+set(CMAKE_NO_SYSTEM_FROM_IMPORTED OFF)

@@ -1,0 +1,43 @@
+#include "tensor.h"
+
+#include <algorithm>
+
+namespace frontier::model {
+
+int64_t numel(const Shape &shape)
+{
+    int64_t n = 1;
+    for (int d : shape)
+        n *= d;
+    return n;
+}
+
+std::string shapeToString(const Shape &shape)
+{
+    std::string s;
+    for (size_t i = 0; i < shape.size(); ++i) {
+        if (i)
+            s += 'x';
+        s += std::to_string(shape[i]);
+    }
+    return s.empty() ? "scalar" : s;
+}
+
+Tensor::Tensor(int n, Shape s)
+{
+    resize(n, s);
+}
+
+void Tensor::resize(int count, const Shape &s)
+{
+    n = count;
+    shape = s;
+    data.resize(size_t(int64_t(count) * numel(s)));
+}
+
+void Tensor::setZero()
+{
+    std::fill(data.begin(), data.end(), 0.0f);
+}
+
+} // namespace frontier::model
