@@ -15,6 +15,11 @@ target_compile_definitions(frontier_options INTERFACE
     FRONTIER_VERSION="${PROJECT_VERSION}")
 if(FRONTIER_NATIVE)
     target_compile_options(frontier_options INTERFACE -march=native)
+    # GCC 12.2's SLP vectoriser miscompiles constant initialiser lists with AVX-512
+    # ({1, 1, 0, 0} becomes {1, 1, 1, 1}; see docs/decisions/0004-gcc-slp-workaround.md).
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 12.3)
+        target_compile_options(frontier_options INTERFACE -fno-tree-slp-vectorize)
+    endif()
 endif()
 if(FRONTIER_SANITIZE)
     target_compile_options(frontier_options INTERFACE

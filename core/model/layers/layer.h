@@ -98,8 +98,12 @@ public:
 
     std::vector<Param> &params() { return m_params; }
     const std::vector<Param> &params() const { return m_params; }
-    Param *param(const std::string &name);
+    Param *param(const std::string &name);             // nullptr when absent
     const Param *param(const std::string &name) const;
+
+    // "layer '<name>' (<type>)", or just the type when the layer has no name: the
+    // `where` of every Error the layer throws.
+    std::string where() const;
 
     std::string name;        // unique within a model
     std::vector<int> inputs; // indices of earlier layers in the model; -1 = the model input

@@ -1,0 +1,393 @@
+#include "conv2d.h"
+
+#include "eigen.h"
+#include "layerutil.h"
+
+#include "common/error.h"
+#include "common/random.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace frontier::model {
+
+namespace {
+
+using detail::ConstMatrixMap;
+using detail::MatrixMap;
+
+enum { Weight, Bias };
+
+// Columns per GEMM we aim for when batching im2col over samples, and the cap on the
+// column buffer (floats).
+constexpr int64_t targetColumns = 512;
+constexpr int64_t maxColumnFloats = int64_t(1) << 21;
+
+} // namespace
+
+struct Conv2d::Geometry
+{
+    int c, h, w;   // input
+    int f, oh, ow; // output
+    int kh, kw, sh, sw, pt, pl;
+    int groups;
+    int cg, fg;     // channels and filters per group
+    int64_t kg;     // rows of one group's columns: cg · kh · kw
+    int64_t k;      // all rows: c · kh · kw
+    int64_t p;      // output pixels: oh · ow
+    bool pointwise; // 1x1, stride 1, no padding: the input is its own column matrix
+
+    int blockSize(int n) const
+    {
+        int64_t b = std::max<int64_t>(1, (targetColumns + p - 1) / p);
+        b = std::min<int64_t>(b, std::max<int64_t>(1, maxColumnFloats / (k * p)));
+        if (pointwise)
+            b = 1;
+        return int(std::min<int64_t>(b, n));
+    }
+};
+
+namespace {
+
+// Unfolds `count` consecutive samples into col [k, count · p] (row-major): row
+// (c, ki, kj), column (sample, oy, ox) = in[sample][c][oy·sh - pt + ki][ox·sw - pl + kj]
+// or 0 in the padding.
+template<typename G>
+void im2col(const G &g, const float *in, int count, float *col)
+{
+    const int64_t ld = int64_t(count) * g.p;
+    const int64_t sampleSize = int64_t(g.c) * g.h * g.w;
+    for (int c = 0; c < g.c; ++c) {
+        for (int ki = 0; ki < g.kh; ++ki) {
+            for (int kj = 0; kj < g.kw; ++kj) {
+                float *row = col + ((int64_t(c) * g.kh + ki) * g.kw + kj) * ld;
+                const int xLo = std::clamp(detail::ceilDiv(g.pl - kj, g.sw), 0, g.ow);
+                const int xHi
+                    = std::clamp(detail::floorDiv(g.w - 1 + g.pl - kj, g.sw) + 1, xLo, g.ow);
+                const int shift = kj - g.pl;
+                for (int s = 0; s < count; ++s) {
+                    const float *plane = in + s * sampleSize + int64_t(c) * g.h * g.w;
+                    float *dst = row + s * g.p;
+                    for (int oy = 0; oy < g.oh; ++oy, dst += g.ow) {
+                        const int iy = oy * g.sh - g.pt + ki;
+                        if (iy < 0 || iy >= g.h) {
+                            std::fill(dst, dst + g.ow, 0.0f);
+                            continue;
+                        }
+                        const float *src = plane + int64_t(iy) * g.w;
+                        std::fill(dst, dst + xLo, 0.0f);
+                        if (g.sw == 1) {
+                            std::copy(src + xLo + shift, src + xHi + shift, dst + xLo);
+                        } else {
+                            for (int ox = xLo; ox < xHi; ++ox)
+                                dst[ox] = src[ox * g.sw + shift];
+                        }
+                        std::fill(dst + xHi, dst + g.ow, 0.0f);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// The adjoint of im2col: adds every column entry back onto its input position.
+template<typename G>
+void col2im(const G &g, const float *col, int count, float *in)
+{
+    const int64_t ld = int64_t(count) * g.p;
+    const int64_t sampleSize = int64_t(g.c) * g.h * g.w;
+    for (int c = 0; c < g.c; ++c) {
+        for (int ki = 0; ki < g.kh; ++ki) {
+            for (int kj = 0; kj < g.kw; ++kj) {
+                const float *row = col + ((int64_t(c) * g.kh + ki) * g.kw + kj) * ld;
+                const int xLo = std::clamp(detail::ceilDiv(g.pl - kj, g.sw), 0, g.ow);
+                const int xHi
+                    = std::clamp(detail::floorDiv(g.w - 1 + g.pl - kj, g.sw) + 1, xLo, g.ow);
+                const int shift = kj - g.pl;
+                for (int s = 0; s < count; ++s) {
+                    float *plane = in + s * sampleSize + int64_t(c) * g.h * g.w;
+                    const float *src = row + s * g.p;
+                    for (int oy = 0; oy < g.oh; ++oy, src += g.ow) {
+                        const int iy = oy * g.sh - g.pt + ki;
+                        if (iy < 0 || iy >= g.h)
+                            continue;
+                        float *dst = plane + int64_t(iy) * g.w;
+                        if (g.sw == 1) {
+                            for (int ox = xLo; ox < xHi; ++ox)
+                                dst[ox + shift] += src[ox];
+                        } else {
+                            for (int ox = xLo; ox < xHi; ++ox)
+                                dst[ox * g.sw + shift] += src[ox];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+} // namespace
+
+Conv2d::Conv2d(const Attributes &a)
+{
+    const std::string t = "conv2d";
+    detail::checkKnownKeys(a, t, {"filters", "kernel", "stride", "pad", "groups"});
+    m_filters = detail::attrInt(a, t, "filters", 1);
+    const int one = 1;
+    m_groups = detail::attrInt(a, t, "groups", 1, &one);
+    if (m_filters % m_groups != 0)
+        throw Error(t, "groups (" + std::to_string(m_groups) + ") must divide filters ("
+                           + std::to_string(m_filters) + ")");
+    const detail::Window2d w = detail::Window2d::fromAttributes(a, t);
+    m_kh = w.kh;
+    m_kw = w.kw;
+    m_sh = w.sh;
+    m_sw = w.sw;
+    m_pt = w.pt;
+    m_pl = w.pl;
+    m_pb = w.pb;
+    m_pr = w.pr;
+    m_params = {{"weight", {}, {}, true}, {"bias", {}, {}, true}};
+}
+
+std::unique_ptr<Layer> Conv2d::clone() const
+{
+    return std::make_unique<Conv2d>(*this);
+}
+
+Conv2d::Geometry Conv2d::geometry(const Shape &input) const
+{
+    detail::checkRank(*this, input, 3, "{C, H, W}");
+    Geometry g{};
+    g.c = input[0];
+    g.h = input[1];
+    g.w = input[2];
+    if (g.c % m_groups != 0)
+        throw Error(where(), "groups (" + std::to_string(m_groups)
+                                 + ") must divide the input channels (" + std::to_string(g.c)
+                                 + ")");
+    detail::Window2d win;
+    win.kh = m_kh;
+    win.kw = m_kw;
+    win.sh = m_sh;
+    win.sw = m_sw;
+    win.pt = m_pt;
+    win.pl = m_pl;
+    win.pb = m_pb;
+    win.pr = m_pr;
+    g.f = m_filters;
+    g.oh = win.outH(g.h);
+    g.ow = win.outW(g.w);
+    if (g.oh <= 0 || g.ow <= 0)
+        throw Error(where(), "kernel " + std::to_string(m_kh) + "x" + std::to_string(m_kw)
+                                 + " does not fit the padded input " + shapeToString(input));
+    g.kh = m_kh;
+    g.kw = m_kw;
+    g.sh = m_sh;
+    g.sw = m_sw;
+    g.pt = m_pt;
+    g.pl = m_pl;
+    g.groups = m_groups;
+    g.cg = g.c / m_groups;
+    g.fg = m_filters / m_groups;
+    g.kg = int64_t(g.cg) * m_kh * m_kw;
+    g.k = int64_t(g.c) * m_kh * m_kw;
+    g.p = int64_t(g.oh) * g.ow;
+    g.pointwise = m_kh == 1 && m_kw == 1 && m_sh == 1 && m_sw == 1 && m_pt == 0 && m_pl == 0
+                  && m_pb == 0 && m_pr == 0;
+    return g;
+}
+
+Shape Conv2d::outputShape(const std::vector<Shape> &inputs) const
+{
+    detail::checkInputCount(*this, inputs);
+    const Geometry g = geometry(inputs[0]);
+    detail::checkParam(*this, m_params[Weight], {m_filters, g.cg, m_kh, m_kw});
+    detail::checkParam(*this, m_params[Bias], {m_filters});
+    return {m_filters, g.oh, g.ow};
+}
+
+void Conv2d::forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const
+{
+    const int n = detail::prepareForward(*this, in, out);
+    const Geometry g = geometry(in[0]->shape);
+    const int block = g.blockSize(n);
+    const ConstMatrixMap weight(m_params[Weight].value.data(), g.f, g.kg);
+    const float *bias = m_params[Bias].value.data();
+    if (!g.pointwise)
+        ws.a.resize(size_t(g.k * block * g.p));
+    if (block > 1)
+        ws.b.resize(size_t(int64_t(g.f) * block * g.p));
+
+    for (int n0 = 0; n0 < n; n0 += block) {
+        const int count = std::min(block, n - n0);
+        const int64_t cols = count * g.p;
+        const float *colData = in[0]->sample(n0);
+        if (!g.pointwise) {
+            im2col(g, in[0]->sample(n0), count, ws.a.data());
+            colData = ws.a.data();
+        }
+        float *result = count == 1 ? out.sample(n0) : ws.b.data();
+        const ConstMatrixMap col(colData, g.k, cols);
+        MatrixMap res(result, g.f, cols);
+        for (int grp = 0; grp < g.groups; ++grp) {
+            res.middleRows(grp * g.fg, g.fg).noalias()
+                = weight.middleRows(grp * g.fg, g.fg) * col.middleRows(grp * g.kg, g.kg);
+        }
+        // Scatter [f, (sample, pixel)] back to NCHW and add the bias.
+        for (int s = 0; s < count; ++s) {
+            float *dst = out.sample(n0 + s);
+            for (int f = 0; f < g.f; ++f) {
+                const float *src = result + f * cols + s * g.p;
+                float *d = dst + f * g.p;
+                const float b = bias[f];
+                for (int64_t i = 0; i < g.p; ++i)
+                    d[i] = src[i] + b;
+            }
+        }
+    }
+}
+
+void Conv2d::forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) const
+{
+    const int n = detail::prepareForward(*this, in, out);
+    const Geometry g = geometry(in[0]->shape);
+    const std::vector<float> &w = m_params[Weight].value;
+    for (int s = 0; s < n; ++s) {
+        const float *x = in[0]->sample(s);
+        float *y = out.sample(s);
+        for (int f = 0; f < g.f; ++f) {
+            const int grp = f / g.fg;
+            for (int oy = 0; oy < g.oh; ++oy) {
+                for (int ox = 0; ox < g.ow; ++ox) {
+                    double acc = m_params[Bias].value[size_t(f)];
+                    for (int cl = 0; cl < g.cg; ++cl) {
+                        const int c = grp * g.cg + cl;
+                        for (int ki = 0; ki < g.kh; ++ki) {
+                            const int iy = oy * g.sh - g.pt + ki;
+                            if (iy < 0 || iy >= g.h)
+                                continue;
+                            for (int kj = 0; kj < g.kw; ++kj) {
+                                const int ix = ox * g.sw - g.pl + kj;
+                                if (ix < 0 || ix >= g.w)
+                                    continue;
+                                acc += double(x[(int64_t(c) * g.h + iy) * g.w + ix])
+                                       * w[size_t(((int64_t(f) * g.cg + cl) * g.kh + ki) * g.kw
+                                                  + kj)];
+                            }
+                        }
+                    }
+                    y[(int64_t(f) * g.oh + oy) * g.ow + ox] = float(acc);
+                }
+            }
+        }
+    }
+}
+
+void Conv2d::backward(const std::vector<const Tensor *> &in, const Tensor &out,
+                      const Tensor &gradOut, const std::vector<Tensor *> &gradIn,
+                      std::vector<std::vector<float>> &gradParams, const LayerCache &cache,
+                      Workspace &ws) const
+{
+    (void)cache;
+    const bool wantParams = detail::prepareBackward(*this, in, out, gradOut, gradIn, gradParams);
+    Tensor *gx = gradIn.empty() ? nullptr : gradIn[0];
+    if (!wantParams && !gx)
+        return;
+    const int n = in[0]->n;
+    const Geometry g = geometry(in[0]->shape);
+    const int block = g.blockSize(n);
+    const ConstMatrixMap weight(m_params[Weight].value.data(), g.f, g.kg);
+    if (gx)
+        gx->setZero();
+    if (wantParams && !g.pointwise)
+        ws.a.resize(size_t(g.k * block * g.p));
+    if (block > 1)
+        ws.b.resize(size_t(int64_t(g.f) * block * g.p));
+    if (gx && !g.pointwise)
+        ws.c.resize(size_t(g.k * block * g.p));
+
+    for (int n0 = 0; n0 < n; n0 += block) {
+        const int count = std::min(block, n - n0);
+        const int64_t cols = count * g.p;
+        // The output gradient as [f, (sample, pixel)].
+        const float *go = gradOut.sample(n0);
+        if (count > 1) {
+            for (int s = 0; s < count; ++s) {
+                const float *src = gradOut.sample(n0 + s);
+                for (int f = 0; f < g.f; ++f) {
+                    std::copy(src + f * g.p, src + (f + 1) * g.p, ws.b.data() + f * cols + s * g.p);
+                }
+            }
+            go = ws.b.data();
+        }
+        const ConstMatrixMap gradRes(go, g.f, cols);
+
+        if (wantParams) {
+            const float *colData = in[0]->sample(n0);
+            if (!g.pointwise) {
+                im2col(g, in[0]->sample(n0), count, ws.a.data());
+                colData = ws.a.data();
+            }
+            const ConstMatrixMap col(colData, g.k, cols);
+            MatrixMap gw(gradParams[Weight].data(), g.f, g.kg);
+            for (int grp = 0; grp < g.groups; ++grp) {
+                gw.middleRows(grp * g.fg, g.fg).noalias()
+                    += gradRes.middleRows(grp * g.fg, g.fg)
+                       * col.middleRows(grp * g.kg, g.kg).transpose();
+            }
+            for (int f = 0; f < g.f; ++f) {
+                const float *row = go + f * cols;
+                float sum = 0.0f;
+                for (int64_t i = 0; i < cols; ++i)
+                    sum += row[i];
+                gradParams[Bias][size_t(f)] += sum;
+            }
+        }
+        if (gx) {
+            float *gcData = g.pointwise ? gx->sample(n0) : ws.c.data();
+            MatrixMap gc(gcData, g.k, cols);
+            for (int grp = 0; grp < g.groups; ++grp) {
+                gc.middleRows(grp * g.kg, g.kg).noalias()
+                    = weight.middleRows(grp * g.fg, g.fg).transpose()
+                      * gradRes.middleRows(grp * g.fg, g.fg);
+            }
+            if (!g.pointwise)
+                col2im(g, gcData, count, gx->sample(n0));
+        }
+    }
+}
+
+void Conv2d::initialize(const std::vector<Shape> &inputs, uint64_t seed)
+{
+    detail::checkInputCount(*this, inputs);
+    const Geometry g = geometry(inputs[0]);
+    Random rng(seed);
+    const double stddev = std::sqrt(2.0 / double(g.kg)); // He-normal, fan_in = C/groups·kh·kw
+    detail::fillNormal(m_params[Weight], {m_filters, g.cg, m_kh, m_kw}, stddev, rng);
+    detail::fillParam(m_params[Bias], {m_filters}, 0.0f);
+}
+
+Attributes Conv2d::attributes() const
+{
+    Attributes a;
+    a["filters"] = {double(m_filters)};
+    a["groups"] = {double(m_groups)};
+    a["kernel"] = {double(m_kh), double(m_kw)};
+    a["stride"] = {double(m_sh), double(m_sw)};
+    a["pad"] = {double(m_pt), double(m_pl), double(m_pb), double(m_pr)};
+    return a;
+}
+
+LayerStats Conv2d::stats(const std::vector<Shape> &inputs) const
+{
+    const Shape out = outputShape(inputs);
+    const Geometry g = geometry(inputs[0]);
+    LayerStats s;
+    s.params = int64_t(m_filters) * g.kg + m_filters;
+    s.macs = int64_t(m_filters) * g.kg * g.p;
+    s.activations = numel(out);
+    return s;
+}
+
+} // namespace frontier::model

@@ -1,0 +1,137 @@
+#include "dense.h"
+
+#include "eigen.h"
+#include "layerutil.h"
+
+#include "common/error.h"
+#include "common/random.h"
+
+#include <climits>
+#include <cmath>
+
+namespace frontier::model {
+
+namespace {
+
+using detail::ConstMatrixMap;
+using detail::MatrixMap;
+using ConstVectorMap = Eigen::Map<const Eigen::RowVectorXf>;
+
+enum { Weight, Bias };
+
+} // namespace
+
+Dense::Dense(const Attributes &a)
+{
+    detail::checkKnownKeys(a, "dense", {"units"});
+    m_units = detail::attrInt(a, "dense", "units", 1);
+    m_params = {{"weight", {}, {}, true}, {"bias", {}, {}, true}};
+}
+
+std::unique_ptr<Layer> Dense::clone() const
+{
+    return std::make_unique<Dense>(*this);
+}
+
+int Dense::inputSize(const std::vector<Shape> &inputs) const
+{
+    detail::checkInputCount(*this, inputs);
+    detail::checkNonEmpty(*this, inputs[0]);
+    const int64_t in = numel(inputs[0]);
+    if (in > INT_MAX)
+        throw Error(where(), "input " + shapeToString(inputs[0]) + " is too large");
+    return int(in);
+}
+
+Shape Dense::outputShape(const std::vector<Shape> &inputs) const
+{
+    const int in = inputSize(inputs);
+    detail::checkParam(*this, m_params[Weight], {m_units, in});
+    detail::checkParam(*this, m_params[Bias], {m_units});
+    return {m_units};
+}
+
+void Dense::forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const
+{
+    (void)ws;
+    const int n = detail::prepareForward(*this, in, out);
+    const int inSize = int(in[0]->sampleSize());
+    const ConstMatrixMap x(in[0]->data.data(), n, inSize);
+    const ConstMatrixMap w(m_params[Weight].value.data(), m_units, inSize);
+    const ConstVectorMap b(m_params[Bias].value.data(), m_units);
+    MatrixMap y(out.data.data(), n, m_units);
+    y.noalias() = x * w.transpose();
+    y.rowwise() += b;
+}
+
+void Dense::forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) const
+{
+    const int n = detail::prepareForward(*this, in, out);
+    const int64_t inSize = in[0]->sampleSize();
+    const float *w = m_params[Weight].value.data();
+    for (int s = 0; s < n; ++s) {
+        const float *x = in[0]->sample(s);
+        float *y = out.sample(s);
+        for (int u = 0; u < m_units; ++u) {
+            double acc = m_params[Bias].value[size_t(u)];
+            for (int64_t i = 0; i < inSize; ++i)
+                acc += double(x[i]) * w[u * inSize + i];
+            y[u] = float(acc);
+        }
+    }
+}
+
+void Dense::backward(const std::vector<const Tensor *> &in, const Tensor &out,
+                     const Tensor &gradOut, const std::vector<Tensor *> &gradIn,
+                     std::vector<std::vector<float>> &gradParams, const LayerCache &cache,
+                     Workspace &ws) const
+{
+    (void)cache;
+    (void)ws;
+    const bool wantParams = detail::prepareBackward(*this, in, out, gradOut, gradIn, gradParams);
+    const int n = in[0]->n;
+    const int inSize = int(in[0]->sampleSize());
+    const ConstMatrixMap g(gradOut.data.data(), n, m_units);
+    const ConstMatrixMap w(m_params[Weight].value.data(), m_units, inSize);
+    if (wantParams) {
+        const ConstMatrixMap x(in[0]->data.data(), n, inSize);
+        MatrixMap gw(gradParams[Weight].data(), m_units, inSize);
+        gw.noalias() += g.transpose() * x;
+        float *gb = gradParams[Bias].data();
+        for (int s = 0; s < n; ++s) {
+            const float *row = gradOut.sample(s);
+            for (int u = 0; u < m_units; ++u)
+                gb[u] += row[u];
+        }
+    }
+    if (!gradIn.empty() && gradIn[0]) {
+        MatrixMap gx(gradIn[0]->data.data(), n, inSize);
+        gx.noalias() = g * w;
+    }
+}
+
+void Dense::initialize(const std::vector<Shape> &inputs, uint64_t seed)
+{
+    const int in = inputSize(inputs);
+    Random rng(seed);
+    detail::fillNormal(m_params[Weight], {m_units, in}, std::sqrt(2.0 / in), rng);
+    detail::fillParam(m_params[Bias], {m_units}, 0.0f);
+}
+
+Attributes Dense::attributes() const
+{
+    return {{"units", {double(m_units)}}};
+}
+
+LayerStats Dense::stats(const std::vector<Shape> &inputs) const
+{
+    const Shape out = outputShape(inputs);
+    const int64_t in = inputSize(inputs);
+    LayerStats s;
+    s.params = in * m_units + m_units;
+    s.macs = in * m_units;
+    s.activations = numel(out);
+    return s;
+}
+
+} // namespace frontier::model

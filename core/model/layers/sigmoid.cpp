@@ -1,0 +1,62 @@
+#include "sigmoid.h"
+
+#include "eigen.h"
+#include "layerutil.h"
+
+#include <cmath>
+
+namespace frontier::model {
+
+using detail::ArrayMap;
+using detail::ConstArrayMap;
+
+Sigmoid::Sigmoid(const Attributes &a)
+{
+    detail::checkKnownKeys(a, "sigmoid", {});
+}
+
+std::unique_ptr<Layer> Sigmoid::clone() const
+{
+    return std::make_unique<Sigmoid>(*this);
+}
+
+Shape Sigmoid::outputShape(const std::vector<Shape> &inputs) const
+{
+    detail::checkInputCount(*this, inputs);
+    detail::checkNonEmpty(*this, inputs[0]);
+    return inputs[0];
+}
+
+void Sigmoid::forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const
+{
+    (void)ws;
+    detail::prepareForward(*this, in, out);
+    const ConstArrayMap x(in[0]->data.data(), Eigen::Index(in[0]->data.size()));
+    ArrayMap y(out.data.data(), Eigen::Index(out.data.size()));
+    y = x.logistic();
+}
+
+void Sigmoid::forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) const
+{
+    detail::prepareForward(*this, in, out);
+    for (size_t i = 0; i < out.data.size(); ++i)
+        out.data[i] = float(1.0 / (1.0 + std::exp(-double(in[0]->data[i]))));
+}
+
+void Sigmoid::backward(const std::vector<const Tensor *> &in, const Tensor &out,
+                       const Tensor &gradOut, const std::vector<Tensor *> &gradIn,
+                       std::vector<std::vector<float>> &gradParams, const LayerCache &cache,
+                       Workspace &ws) const
+{
+    (void)cache;
+    (void)ws;
+    detail::prepareBackward(*this, in, out, gradOut, gradIn, gradParams);
+    if (gradIn.empty() || !gradIn[0])
+        return;
+    const ConstArrayMap y(out.data.data(), Eigen::Index(out.data.size()));
+    const ConstArrayMap g(gradOut.data.data(), Eigen::Index(gradOut.data.size()));
+    ArrayMap gx(gradIn[0]->data.data(), Eigen::Index(gradIn[0]->data.size()));
+    gx = g * y * (1.0f - y);
+}
+
+} // namespace frontier::model

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "layer.h"
+
+namespace frontier::model {
+
+// "sigmoid": out = 1 / (1 + exp(-x)) element-wise, any input shape. No attributes or
+// params.
+class Sigmoid : public Layer
+{
+public:
+    explicit Sigmoid(const Attributes &attributes = {});
+
+    std::string type() const override { return "sigmoid"; }
+    std::unique_ptr<Layer> clone() const override;
+    Shape outputShape(const std::vector<Shape> &inputs) const override;
+    void forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const override;
+    void forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) const override;
+    void backward(const std::vector<const Tensor *> &in, const Tensor &out, const Tensor &gradOut,
+                  const std::vector<Tensor *> &gradIn, std::vector<std::vector<float>> &gradParams,
+                  const LayerCache &cache, Workspace &ws) const override;
+};
+
+} // namespace frontier::model
