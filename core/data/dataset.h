@@ -30,6 +30,10 @@ struct Dataset
     Dataset subset(const std::vector<int> &indices) const;
     // Per-class sample counts.
     std::vector<int> classCounts() const;
+    // Appends the samples and labels of `other`, which must have the same per-sample shape,
+    // both or neither labelled, and the same class names. Name, source and contentHash are
+    // left for the caller to set. Throws Error naming other.source on a mismatch.
+    void append(const Dataset &other);
 };
 
 } // namespace frontier::data
