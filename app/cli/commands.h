@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QStringList>
+
+namespace frontier::cli {
+
+// Each command receives its own arguments (the command words removed) and returns the
+// process exit code. Bad input throws frontier::Error; main() prints it as one line.
+int runData(const QStringList &args);
+int runTrain(const QStringList &args);
+int runEval(const QStringList &args);
+int runModel(const QStringList &args);
+int runBench(const QStringList &args);
+int runDemo(const QStringList &args);
+
+} // namespace frontier::cli

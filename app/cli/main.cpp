@@ -1,0 +1,101 @@
+// frontier — the headless command-line twin of the workbench.
+
+#include "cli.h"
+#include "commands.h"
+
+#include "common/error.h"
+#include "common/progress.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <exception>
+#include <new>
+
+using namespace frontier;
+
+namespace {
+
+struct Entry
+{
+    const char *name;
+    int (*run)(const QStringList &);
+    const char *summary;
+};
+
+const Entry kCommands[] = {
+    {"data", cli::runData, "inspect datasets: info, preview (PNG grid), list"},
+    {"train", cli::runTrain, "train a recipe on a dataset and save a .fmodel"},
+    {"eval", cli::runEval, "run a model over a dataset or a raw .npy tensor"},
+    {"model", cli::runModel, "inspect a model: per-layer table"},
+    {"bench", cli::runBench, "measure FP32 inference throughput (parallel vs serial twin)"},
+    {"demo", cli::runDemo, "the main job on the built-in data: generate, train, evaluate"},
+};
+
+void printUsage(FILE *out)
+{
+    std::fprintf(out,
+                 "Usage: frontier <command> [options]\n\n"
+                 "Energy-accuracy trade-offs of ML inference on edge devices.\n\n"
+                 "Commands:\n");
+    for (const Entry &e : kCommands)
+        std::fprintf(out, "  %-8s %s\n", e.name, e.summary);
+    std::fprintf(out,
+                 "\nOptions:\n"
+                 "  -h, --help     this help; 'frontier <command> --help' for a command\n"
+                 "  -v, --version  the version\n"
+                 "\nExit codes: 0 ok, 1 bad input or failure, 2 bad usage, 3 cancelled.\n");
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("frontier"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FRONTIER_VERSION));
+
+    QStringList args = QCoreApplication::arguments();
+    args.removeFirst();
+    if (args.isEmpty()) {
+        printUsage(stderr);
+        return cli::ExitUsage;
+    }
+    const QString command = args.takeFirst();
+    if (command == QLatin1String("--help") || command == QLatin1String("-h")
+        || command == QLatin1String("help")) {
+        printUsage(stdout);
+        return cli::ExitOk;
+    }
+    if (command == QLatin1String("--version") || command == QLatin1String("-v")) {
+        std::printf("frontier %s\n", FRONTIER_VERSION);
+        return cli::ExitOk;
+    }
+
+    for (const Entry &e : kCommands) {
+        if (command != QLatin1String(e.name))
+            continue;
+        try {
+            return e.run(args);
+        } catch (const cli::UsageError &u) {
+            std::fprintf(stderr, "frontier: %s (see 'frontier %s --help')\n",
+                         qPrintable(u.message), e.name);
+            return cli::ExitUsage;
+        } catch (const Error &error) {
+            std::fprintf(stderr, "frontier: %s\n", error.what());
+            return cli::ExitFailure;
+        } catch (const Cancelled &) {
+            std::fprintf(stderr, "frontier: %s: cancelled\n", e.name);
+            return cli::ExitCancelled;
+        } catch (const std::bad_alloc &) {
+            std::fprintf(stderr, "frontier: %s: out of memory\n", e.name);
+            return cli::ExitFailure;
+        } catch (const std::exception &ex) {
+            std::fprintf(stderr, "frontier: %s: %s\n", e.name, ex.what());
+            return cli::ExitFailure;
+        }
+    }
+    std::fprintf(stderr, "frontier: unknown command '%s' (see 'frontier --help')\n",
+                 qPrintable(command));
+    return cli::ExitUsage;
+}

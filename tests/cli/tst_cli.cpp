@@ -1,0 +1,356 @@
+// End-to-end tests of the `frontier` command: real processes, real files, real data.
+
+#include "data/npy.h"
+
+#include "testutil.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void versionAndHelp();
+    void usageErrors_data();
+    void usageErrors();
+    void badInputIsOneLineError_data();
+    void badInputIsOneLineError();
+    void dataInfoMnist();
+    void dataInfoCsvWithLabelColumn();
+    void dataPreviewWritesPng();
+    void trainEvalRoundTrip();
+    void evalInputDumpsScores();
+    void modelInfoTable();
+    void corruptModelIsRejected();
+
+private:
+    struct Run
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    Run frontier(const QStringList &args, int timeoutMs = 300000);
+    QJsonObject json(const Run &run);
+
+    QTemporaryDir m_dir;
+    QString m_irisModel;
+};
+
+TestCli::Run TestCli::frontier(const QStringList &args, int timeoutMs)
+{
+    QProcess p;
+    p.setProgram(QStringLiteral(FRONTIER_BINARY_DIR "/bin/frontier"));
+    p.setArguments(args);
+    p.start();
+    Run r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+QJsonObject TestCli::json(const Run &run)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(run.out, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        qWarning("not one JSON object: %s", run.out.constData());
+    return doc.object();
+}
+
+void TestCli::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY(QFile::exists(QStringLiteral(FRONTIER_BINARY_DIR "/bin/frontier")));
+}
+
+void TestCli::versionAndHelp()
+{
+    const Run v = frontier({QStringLiteral("--version")});
+    QCOMPARE(v.exitCode, 0);
+    QVERIFY(v.out.startsWith("frontier "));
+    const Run h = frontier({QStringLiteral("--help")});
+    QCOMPARE(h.exitCode, 0);
+    for (const char *cmd : {"data", "train", "eval", "model", "bench"})
+        QVERIFY2(h.out.contains(cmd), cmd);
+    const Run th = frontier({QStringLiteral("train"), QStringLiteral("--help")});
+    QCOMPARE(th.exitCode, 0);
+    QVERIFY(th.out.contains("--recipe"));
+}
+
+void TestCli::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("no command") << QStringList() << QString();
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")}
+                                     << QStringLiteral("unknown command");
+    QTest::newRow("unknown option")
+        << QStringList{QStringLiteral("eval"), QStringLiteral("--bogus")}
+        << QStringLiteral("bogus");
+    QTest::newRow("train without recipe")
+        << QStringList{QStringLiteral("train"), QStringLiteral("--dataset"), QStringLiteral("iris"),
+                       QStringLiteral("--out"), QStringLiteral("x.fmodel")}
+        << QStringLiteral("--recipe is required");
+    QTest::newRow("unknown recipe")
+        << QStringList{QStringLiteral("train"), QStringLiteral("--recipe"), QStringLiteral("vgg99"),
+                       QStringLiteral("--dataset"), QStringLiteral("iris"), QStringLiteral("--out"),
+                       QStringLiteral("x.fmodel")}
+        << QStringLiteral("unknown recipe");
+    QTest::newRow("bad epochs")
+        << QStringList{QStringLiteral("train"), QStringLiteral("--recipe"), QStringLiteral("mlp"),
+                       QStringLiteral("--dataset"), QStringLiteral("iris"), QStringLiteral("--out"),
+                       QStringLiteral("x.fmodel"), QStringLiteral("--epochs"), QStringLiteral("-3")}
+        << QStringLiteral("--epochs");
+}
+
+void TestCli::usageErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, expected);
+    const Run r = frontier(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(QString::fromUtf8(r.err).contains(expected), r.err.constData());
+}
+
+void TestCli::badInputIsOneLineError_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<QString>("mustNotExist");
+
+    const QString dir = m_dir.path();
+    const QString out = dir + QStringLiteral("/never.fmodel");
+    QTest::newRow("missing dataset file")
+        << QStringList{QStringLiteral("data"), QStringLiteral("info"), dir + QStringLiteral("/nope.csv")}
+        << QStringLiteral("nope.csv") << QString();
+    QTest::newRow("unknown catalog name")
+        << QStringList{QStringLiteral("data"), QStringLiteral("info"), QStringLiteral("no-such-set")}
+        << QStringLiteral("no-such-set") << QString();
+
+    QFile truncated(dir + QStringLiteral("/truncated.npy"));
+    truncated.open(QIODevice::WriteOnly);
+    QByteArray header("{'descr': '<f4', 'fortran_order': False, 'shape': (10, 4), }");
+    while ((10 + header.size() + 1) % 64 != 0)
+        header.append(' ');
+    header.append('\n');
+    truncated.write(QByteArray("\x93NUMPY\x01\x00", 8));
+    truncated.write(QByteArray(1, char(header.size() & 0xff)) + QByteArray(1, char(header.size() >> 8)));
+    truncated.write(header);
+    truncated.write(QByteArray(20, '\0'));
+    truncated.close();
+    QTest::newRow("truncated npy input")
+        << QStringList{QStringLiteral("data"), QStringLiteral("info"), truncated.fileName()}
+        << QStringLiteral("truncated.npy") << QString();
+
+    QFile badCsv(dir + QStringLiteral("/bad.csv"));
+    badCsv.open(QIODevice::WriteOnly);
+    badCsv.write("1,2,a\n3,?,b\n5,6,a\n7,8,b\n");
+    badCsv.close();
+    QTest::newRow("csv with missing cell, training")
+        << QStringList{QStringLiteral("train"), QStringLiteral("--recipe"), QStringLiteral("mlp"),
+                       QStringLiteral("--dataset"), badCsv.fileName(), QStringLiteral("--out"), out}
+        << QStringLiteral("bad.csv") << out;
+
+    QFile notModel(dir + QStringLiteral("/notamodel.fmodel"));
+    notModel.open(QIODevice::WriteOnly);
+    notModel.write("this is not a model file at all");
+    notModel.close();
+    const QString scores = dir + QStringLiteral("/scores.npy");
+    QTest::newRow("eval with a bad model")
+        << QStringList{QStringLiteral("eval"), QStringLiteral("--model"), notModel.fileName(),
+                       QStringLiteral("--dataset"), QStringLiteral("iris"),
+                       QStringLiteral("--dump-scores"), scores}
+        << QStringLiteral("notamodel.fmodel") << scores;
+}
+
+void TestCli::badInputIsOneLineError()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, expected);
+    QFETCH(QString, mustNotExist);
+    const Run r = frontier(args);
+    QCOMPARE(r.exitCode, 1);
+    const QString err = QString::fromUtf8(r.err).trimmed();
+    QVERIFY2(err.startsWith(QStringLiteral("frontier: ")), qPrintable(err));
+    QVERIFY2(!err.contains(QLatin1Char('\n')), qPrintable(err));
+    QVERIFY2(err.contains(expected), qPrintable(err));
+    if (!mustNotExist.isEmpty())
+        QVERIFY(!QFile::exists(mustNotExist));
+}
+
+void TestCli::dataInfoMnist()
+{
+    const Run r = frontier({QStringLiteral("data"), QStringLiteral("info"), QStringLiteral("mnist"),
+                            QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject o = json(r);
+    QCOMPARE(o.value(QStringLiteral("samples")).toInt(), 10000);
+    QCOMPARE(o.value(QStringLiteral("train")).toInt(), 7000);
+    QCOMPARE(o.value(QStringLiteral("calibration")).toInt(), 1000);
+    QCOMPARE(o.value(QStringLiteral("test")).toInt(), 2000);
+    const QJsonArray classes = o.value(QStringLiteral("classes")).toArray();
+    QCOMPARE(classes.size(), 10);
+    const int expected[] = {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009};
+    for (int c = 0; c < 10; ++c)
+        QCOMPARE(classes.at(c).toObject().value(QStringLiteral("count")).toInt(), expected[c]);
+}
+
+void TestCli::dataInfoCsvWithLabelColumn()
+{
+    // Any CSV works with --label-column; wine.csv has its label last.
+    const QString wine = QString::fromStdString(frontier::test::sharedDatasets())
+                         + QStringLiteral("/uci/wine.csv");
+    const Run r = frontier({QStringLiteral("data"), QStringLiteral("info"), wine,
+                            QStringLiteral("--label-column"), QStringLiteral("last"),
+                            QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject o = json(r);
+    QCOMPARE(o.value(QStringLiteral("samples")).toInt(), 178);
+    QCOMPARE(o.value(QStringLiteral("classes")).toArray().size(), 3);
+    QCOMPARE(o.value(QStringLiteral("shape")).toArray().at(0).toInt(), 13);
+}
+
+void TestCli::dataPreviewWritesPng()
+{
+    const QString png = m_dir.filePath(QStringLiteral("grid.png"));
+    const Run r = frontier({QStringLiteral("data"), QStringLiteral("preview"),
+                            QStringLiteral("optdigits"), QStringLiteral("--out"), png});
+    QCOMPARE(r.exitCode, 0);
+    QFile f(png);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(f.read(8) == QByteArray("\x89PNG\r\n\x1a\n", 8));
+
+    const Run tabular = frontier({QStringLiteral("data"), QStringLiteral("preview"),
+                                  QStringLiteral("iris"), QStringLiteral("--out"),
+                                  m_dir.filePath(QStringLiteral("iris.png"))});
+    QCOMPARE(tabular.exitCode, 1);
+    QVERIFY(tabular.err.contains("not an image dataset"));
+    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("iris.png"))));
+}
+
+void TestCli::trainEvalRoundTrip()
+{
+    m_irisModel = m_dir.filePath(QStringLiteral("iris.fmodel"));
+    const Run t = frontier({QStringLiteral("train"), QStringLiteral("--recipe"),
+                            QStringLiteral("mlp"), QStringLiteral("--dataset"),
+                            QStringLiteral("iris"), QStringLiteral("--out"), m_irisModel,
+                            QStringLiteral("--json")});
+    QCOMPARE(t.exitCode, 0);
+    const QJsonObject tj = json(t);
+    const double trainAcc = tj.value(QStringLiteral("test_accuracy")).toDouble();
+    QVERIFY2(trainAcc >= 0.85, qPrintable(QString::number(trainAcc)));
+    QVERIFY(tj.value(QStringLiteral("train_seconds")).toDouble() > 0);
+    QVERIFY(QFile::exists(m_irisModel));
+
+    // eval on the same split reproduces the accuracy train reported.
+    const Run e = frontier({QStringLiteral("eval"), QStringLiteral("--model"), m_irisModel,
+                            QStringLiteral("--dataset"), QStringLiteral("iris"),
+                            QStringLiteral("--json")});
+    QCOMPARE(e.exitCode, 0);
+    QCOMPARE(json(e).value(QStringLiteral("accuracy")).toDouble(), trainAcc);
+
+    // Same seed, same model bytes: training is deterministic.
+    const QString again = m_dir.filePath(QStringLiteral("iris2.fmodel"));
+    QCOMPARE(frontier({QStringLiteral("train"), QStringLiteral("--recipe"), QStringLiteral("mlp"),
+                       QStringLiteral("--dataset"), QStringLiteral("iris"), QStringLiteral("--out"),
+                       again, QStringLiteral("--threads"), QStringLiteral("1")})
+                 .exitCode,
+             0);
+    QFile a(m_irisModel), b(again);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    QVERIFY(a.readAll() == b.readAll());
+}
+
+void TestCli::evalInputDumpsScores()
+{
+    QVERIFY(!m_irisModel.isEmpty());
+    const std::string x = m_dir.filePath(QStringLiteral("x.npy")).toStdString();
+    std::vector<float> values(5 * 4);
+    for (size_t i = 0; i < values.size(); ++i)
+        values[i] = float(i % 7) - 3.0f;
+    frontier::data::writeNpy(x, {5, 4}, values.data());
+    const QString scores = m_dir.filePath(QStringLiteral("s.npy"));
+    const Run r = frontier({QStringLiteral("eval"), QStringLiteral("--model"), m_irisModel,
+                            QStringLiteral("--input"), QString::fromStdString(x),
+                            QStringLiteral("--dump-scores"), scores});
+    QCOMPARE(r.exitCode, 0);
+    const frontier::data::NpyArray s = frontier::data::readNpy(scores.toStdString());
+    QCOMPARE(s.shape, (std::vector<int64_t>{5, 3}));
+    for (int i = 0; i < 5; ++i) {
+        double sum = 0;
+        for (int c = 0; c < 3; ++c)
+            sum += s.data[size_t(i * 3 + c)];
+        QVERIFY(std::abs(sum - 1.0) < 1e-5); // softmax scores
+    }
+
+    // A tensor of the wrong shape is refused, and no scores are written.
+    const std::string bad = m_dir.filePath(QStringLiteral("bad.npy")).toStdString();
+    frontier::data::writeNpy(bad, {5, 3}, values.data());
+    const QString scores2 = m_dir.filePath(QStringLiteral("s2.npy"));
+    const Run w = frontier({QStringLiteral("eval"), QStringLiteral("--model"), m_irisModel,
+                            QStringLiteral("--input"), QString::fromStdString(bad),
+                            QStringLiteral("--dump-scores"), scores2});
+    QCOMPARE(w.exitCode, 1);
+    QVERIFY(w.err.contains("bad.npy"));
+    QVERIFY(!QFile::exists(scores2));
+}
+
+void TestCli::modelInfoTable()
+{
+    QVERIFY(!m_irisModel.isEmpty());
+    const Run r = frontier({QStringLiteral("model"), QStringLiteral("info"), m_irisModel,
+                            QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject o = json(r);
+    const QJsonArray layers = o.value(QStringLiteral("layers")).toArray();
+    QVERIFY(layers.size() >= 3);
+    double macs = 0, params = 0;
+    for (const QJsonValue &l : layers) {
+        macs += l.toObject().value(QStringLiteral("macs")).toDouble();
+        params += l.toObject().value(QStringLiteral("params")).toDouble();
+    }
+    const QJsonObject total = o.value(QStringLiteral("total")).toObject();
+    QCOMPARE(total.value(QStringLiteral("macs")).toDouble(), macs);
+    QCOMPARE(total.value(QStringLiteral("params")).toDouble(), params);
+    QVERIFY(macs > 0);
+    const Run text = frontier({QStringLiteral("model"), QStringLiteral("info"), m_irisModel});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY(text.out.contains("dense"));
+    QVERIFY(text.out.contains("total"));
+}
+
+void TestCli::corruptModelIsRejected()
+{
+    QVERIFY(!m_irisModel.isEmpty());
+    QFile f(m_irisModel);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QByteArray bytes = f.readAll();
+    f.close();
+    const QString cut = m_dir.filePath(QStringLiteral("cut.fmodel"));
+    QFile c(cut);
+    QVERIFY(c.open(QIODevice::WriteOnly));
+    c.write(bytes.left(bytes.size() * 2 / 3));
+    c.close();
+    const Run r = frontier({QStringLiteral("model"), QStringLiteral("info"), cut});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("cut.fmodel"), r.err.constData());
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
