@@ -10,6 +10,7 @@
 #include "model/engine.h"
 #include "model/modelfile.h"
 #include "model/recipes.h"
+#include "model/stats.h"
 
 #include "model/layers/eigen.h"
 #include <tbb/parallel_for.h>
@@ -82,11 +83,7 @@ struct Result
 
 int64_t macsPerSample(const model::Model &m)
 {
-    const std::vector<model::Shape> shapes = m.layerShapes();
-    int64_t macs = 0;
-    for (int i = 0; i < int(m.layers.size()); ++i)
-        macs += m.layers[size_t(i)]->stats(m.inputShapesOf(i, shapes)).macs;
-    return macs;
+    return model::layerTotals(model::layerTable(m)).macs;
 }
 
 } // namespace

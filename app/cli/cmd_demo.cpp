@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "model/engine.h"
 #include "model/modelfile.h"
+#include "model/stats.h"
 #include "train/workflow.h"
 
 #include <QDir>
@@ -94,9 +95,7 @@ int runDemo(const QStringList &args)
         model::saveModel(row.trained.model, row.path.toStdString());
 
         const model::Model &m = row.trained.model;
-        const std::vector<model::Shape> shapes = m.layerShapes();
-        for (int i = 0; i < int(m.layers.size()); ++i)
-            row.macs += m.layers[size_t(i)]->stats(m.inputShapesOf(i, shapes)).macs;
+        row.macs = model::layerTotals(model::layerTable(m)).macs;
         const model::Engine engine(m);
         QElapsedTimer t;
         t.start();

@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "model/modelfile.h"
+#include "model/stats.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -33,28 +34,13 @@ int modelInfo(const QStringList &args)
         return ExitOk;
     const QString path = p.requirePositional(1, QStringLiteral("MODEL")).at(0);
     const model::Model m = model::loadModel(path.toStdString());
-    const std::vector<model::Shape> shapes = m.layerShapes();
-
-    struct Row
-    {
-        const model::Layer *layer;
-        model::LayerStats stats;
-    };
-    std::vector<Row> rows;
-    model::LayerStats total;
-    for (int i = 0; i < int(m.layers.size()); ++i) {
-        const model::LayerStats s = m.layers[size_t(i)]->stats(m.inputShapesOf(i, shapes));
-        rows.push_back({m.layers[size_t(i)].get(), s});
-        total.params += s.params;
-        total.macs += s.macs;
-        total.activations += s.activations;
-    }
-    auto inputNames = [&](const model::Layer &layer) {
-        QStringList names;
-        for (int in : layer.inputs)
-            names << (in < 0 ? QStringLiteral("input")
-                             : QString::fromStdString(m.layers[size_t(in)]->name));
-        return names;
+    const std::vector<model::LayerRow> rows = model::layerTable(m);
+    const model::LayerRow total = model::layerTotals(rows);
+    auto names = [](const std::vector<std::string> &list) {
+        QStringList out;
+        for (const std::string &n : list)
+            out << QString::fromStdString(n);
+        return out;
     };
 
     if (p.isSet(QStringLiteral("json"))) {
@@ -65,18 +51,20 @@ int modelInfo(const QStringList &args)
         QJsonArray layers;
         for (size_t i = 0; i < rows.size(); ++i) {
             QJsonObject l;
-            l[QStringLiteral("name")] = QString::fromStdString(rows[i].layer->name);
-            l[QStringLiteral("type")] = QString::fromStdString(rows[i].layer->type());
-            l[QStringLiteral("inputs")] = QJsonArray::fromStringList(inputNames(*rows[i].layer));
-            l[QStringLiteral("output_shape")] = shapeJson(shapes[i]);
-            l[QStringLiteral("params")] = double(rows[i].stats.params);
-            l[QStringLiteral("macs")] = double(rows[i].stats.macs);
-            l[QStringLiteral("activations")] = double(rows[i].stats.activations);
+            l[QStringLiteral("name")] = QString::fromStdString(rows[i].name);
+            l[QStringLiteral("type")] = QString::fromStdString(rows[i].type);
+            l[QStringLiteral("inputs")] = QJsonArray::fromStringList(names(rows[i].inputs));
+            l[QStringLiteral("output_shape")] = shapeJson(rows[i].outputShape);
+            l[QStringLiteral("params")] = double(rows[i].params);
+            l[QStringLiteral("param_bytes")] = double(rows[i].paramBytes);
+            l[QStringLiteral("macs")] = double(rows[i].macs);
+            l[QStringLiteral("activations")] = double(rows[i].activations);
             layers.append(l);
         }
         o[QStringLiteral("layers")] = layers;
         QJsonObject t;
         t[QStringLiteral("params")] = double(total.params);
+        t[QStringLiteral("param_bytes")] = double(total.paramBytes);
         t[QStringLiteral("macs")] = double(total.macs);
         t[QStringLiteral("activations")] = double(total.activations);
         o[QStringLiteral("total")] = t;
@@ -107,12 +95,11 @@ int modelInfo(const QStringList &args)
                      QStringLiteral("inputs"), QStringLiteral("output"), QStringLiteral("params"),
                      QStringLiteral("MACs"), QStringLiteral("activations")});
     for (size_t i = 0; i < rows.size(); ++i) {
-        table.addRow({QString::number(i), QString::fromStdString(rows[i].layer->name),
-                      QString::fromStdString(rows[i].layer->type()),
-                      inputNames(*rows[i].layer).join(QLatin1Char('+')),
-                      QString::fromStdString(model::shapeToString(shapes[i])),
-                      withThousands(rows[i].stats.params), withThousands(rows[i].stats.macs),
-                      withThousands(rows[i].stats.activations)});
+        table.addRow({QString::number(i), QString::fromStdString(rows[i].name),
+                      QString::fromStdString(rows[i].type), names(rows[i].inputs).join(QLatin1Char('+')),
+                      QString::fromStdString(model::shapeToString(rows[i].outputShape)),
+                      withThousands(rows[i].params), withThousands(rows[i].macs),
+                      withThousands(rows[i].activations)});
     }
     table.addRow({QString(), QStringLiteral("total"), QString(), QString(), QString(),
                   withThousands(total.params), withThousands(total.macs),
