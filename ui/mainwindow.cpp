@@ -1,14 +1,16 @@
 #include "mainwindow.h"
 
+#include "modelview.h"
 #include "projecttree.h"
 
-#include "model/modelfile.h"
+#include "model/onnx/onnximport.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -93,12 +95,19 @@ void MainWindow::openProjectFolder(const QString &folder)
 
 void MainWindow::showModelSummary(const QString &path)
 {
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (m_tabs->widget(i)->property("path").toString() == path) {
+            m_tabs->setCurrentIndex(i);
+            return;
+        }
+    }
     try {
-        const model::Model m = model::loadModel(path.toStdString());
-        m_status->setText(tr("%1: %2, %3 layers, %4 parameters")
-                              .arg(path, QString::fromStdString(m.name))
-                              .arg(m.layers.size())
-                              .arg(m.parameterCount()));
+        auto *view = new ModelView(model::loadAnyModel(path.toStdString()), path);
+        view->setProperty("path", path);
+        const int index = m_tabs->addTab(view, QFileInfo(path).completeBaseName());
+        m_tabs->setTabToolTip(index, path);
+        m_tabs->setCurrentIndex(index);
+        m_status->setText(tr("%1: %n layer(s)", nullptr, view->layerRowCount()).arg(path));
     } catch (const std::exception &e) {
         QMessageBox::warning(this, tr("Cannot open model"), QString::fromUtf8(e.what()));
     }

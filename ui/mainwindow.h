@@ -20,6 +20,8 @@ public:
     ~MainWindow() override;
 
     void openProjectFolder(const QString &folder);
+    // Opens (or brings forward) a tab with the model's layer table; a message box on error.
+    void showModelSummary(const QString &path);
     ProjectTree *projectTree() const { return m_tree; }
     QTabWidget *centralTabs() const { return m_tabs; }
 
@@ -29,7 +31,6 @@ protected:
 private:
     void createMenus();
     void chooseProjectFolder();
-    void showModelSummary(const QString &path);
 
     ProjectTree *m_tree = nullptr;
     QTabWidget *m_tabs = nullptr;

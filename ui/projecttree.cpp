@@ -72,7 +72,7 @@ void ProjectTree::reload()
     }
     if (!m_folder.isEmpty()) {
         const QDir dir(m_folder);
-        const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.fmodel")}, QDir::Files,
+        const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.fmodel"), QStringLiteral("*.onnx")}, QDir::Files,
                                                       QDir::Name);
         for (const QFileInfo &file : files) {
             auto *item = new QTreeWidgetItem(m_models, {file.completeBaseName()});

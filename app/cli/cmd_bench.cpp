@@ -9,6 +9,7 @@
 #include "common/random.h"
 #include "model/engine.h"
 #include "model/modelfile.h"
+#include "model/onnx/onnximport.h"
 #include "model/recipes.h"
 #include "model/stats.h"
 
@@ -95,12 +96,16 @@ int runBench(const QStringList &args)
                                    "lenet recipes on MNIST-shaped input, or of --model: the "
                                    "serial twin and the parallel engine in the same run, with "
                                    "this machine's GEMM peak."));
-    p.addOption(QStringLiteral("model"), QStringLiteral("benchmark this .fmodel instead"),
+    p.addOption(QStringLiteral("model"),
+                QStringLiteral("benchmark this .fmodel or .onnx file instead"),
                 QStringLiteral("FILE"));
     p.addOption(QStringLiteral("batch"), QStringLiteral("samples per call"), QStringLiteral("B"),
                 QStringLiteral("256"));
     p.addOption(QStringLiteral("seconds"), QStringLiteral("minimum time per measurement"),
                 QStringLiteral("S"), QStringLiteral("1.0"));
+    p.addOption(QStringLiteral("threads"),
+                QStringLiteral("only the parallel engine on this many threads (no serial twin)"),
+                QStringLiteral("T"));
     p.addOption(QStringLiteral("json"), QStringLiteral("print one JSON object"));
     if (!p.parse(args))
         return ExitOk;
@@ -112,7 +117,7 @@ int runBench(const QStringList &args)
     std::vector<std::pair<QString, model::Model>> models;
     if (p.isSet(QStringLiteral("model"))) {
         const QString path = p.value(QStringLiteral("model"));
-        models.emplace_back(path, model::loadModel(path.toStdString()));
+        models.emplace_back(path, model::loadAnyModel(path.toStdString()));
     } else {
         for (const char *recipe : {"mlp", "lenet"}) {
             model::Model m = model::makeRecipe(recipe, {1, 28, 28}, 10);
@@ -121,10 +126,13 @@ int runBench(const QStringList &args)
         }
     }
 
+    const bool onlyThreads = p.isSet(QStringLiteral("threads"));
     std::vector<int> threadCounts = {1};
-    if (cores > 1)
+    if (onlyThreads)
+        threadCounts = {p.intValue(QStringLiteral("threads"), 1, 1024)};
+    else if (cores > 1)
         threadCounts.push_back(cores);
-    std::vector<double> peak(size_t(cores + 1), 0.0);
+    std::vector<double> peak(size_t(std::max(cores, threadCounts.back()) + 1), 0.0);
     for (int t : threadCounts)
         peak[size_t(t)] = gemmPeakGflops(t, minSeconds);
 
@@ -149,8 +157,10 @@ int runBench(const QStringList &args)
             r.peakFraction = peak[size_t(threads)] > 0 ? r.gflops / peak[size_t(threads)] : 0;
             results.push_back(r);
         };
-        add(QStringLiteral("serial"), 1,
-            medianSeconds([&] { engine.runSerial(x.data(), batch); }, minSeconds));
+        if (!onlyThreads) {
+            add(QStringLiteral("serial"), 1,
+                medianSeconds([&] { engine.runSerial(x.data(), batch); }, minSeconds));
+        }
         for (int t : threadCounts) {
             const ThreadLimit limit(t);
             add(QStringLiteral("parallel"), t,
@@ -194,14 +204,15 @@ int runBench(const QStringList &args)
                      QStringLiteral("threads"), QStringLiteral("batch"),
                      QStringLiteral("samples/s"), QStringLiteral("GFLOP/s"),
                      QStringLiteral("of peak"), QStringLiteral("vs serial")});
-    double serial = 1;
+    double serial = 0; // none with --threads
     for (const Result &r : results) {
         if (r.engine == QLatin1String("serial"))
             serial = r.samplesPerS;
         table.addRow({r.model, QStringLiteral("fp32"), r.engine, QString::number(r.threads),
                       QString::number(r.batch), withThousands((long long)r.samplesPerS),
                       fmt(r.gflops, 1), percent(r.peakFraction, 0),
-                      fmt(r.samplesPerS / serial, 1) + QStringLiteral("x")});
+                      serial > 0 ? fmt(r.samplesPerS / serial, 1) + QStringLiteral("x")
+                                 : QStringLiteral("-")});
     }
     table.print();
     return ExitOk;

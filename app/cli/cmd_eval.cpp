@@ -8,6 +8,7 @@
 #include "data/npy.h"
 #include "model/engine.h"
 #include "model/modelfile.h"
+#include "model/onnx/onnximport.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -48,7 +49,7 @@ int runEval(const QStringList &args)
     CommandParser p(QStringLiteral("eval"),
                     QStringLiteral("Run a model over a dataset part or a raw float32 tensor; "
                                    "report accuracy and optionally write the scores."));
-    p.addOption(QStringLiteral("model"), QStringLiteral("the model (.fmodel)"), QStringLiteral("FILE"));
+    p.addOption(QStringLiteral("model"), QStringLiteral("the model (.fmodel or .onnx)"), QStringLiteral("FILE"));
     p.addOption(QStringLiteral("dataset"), QStringLiteral("catalog name, file or IDX folder"),
                 QStringLiteral("DATASET"));
     p.addOption(QStringLiteral("split"), QStringLiteral("test, calibration, train or all"),
@@ -77,7 +78,7 @@ int runEval(const QStringList &args)
         throw UsageError{QStringLiteral("eval: give either --dataset or --input")};
     const ThreadLimit threads(p.intValue(QStringLiteral("threads"), 0, 1024));
 
-    const model::Model m = model::loadModel(modelPath.toStdString());
+    const model::Model m = model::loadAnyModel(modelPath.toStdString());
     const int64_t inputSize = model::numel(m.inputShape);
 
     data::Dataset set;

@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "model/modelfile.h"
+#include "model/onnx/onnximport.h"
 #include "model/stats.h"
 
 #include <QJsonArray>
@@ -28,12 +29,12 @@ int modelInfo(const QStringList &args)
     CommandParser p(QStringLiteral("model info"),
                     QStringLiteral("Per-layer table of a model: output shape, parameters, "
                                    "multiply-accumulates and activations per sample."));
-    p.addPositional(QStringLiteral("MODEL"), QStringLiteral("a .fmodel file"));
+    p.addPositional(QStringLiteral("MODEL"), QStringLiteral("a .fmodel or .onnx file"));
     p.addOption(QStringLiteral("json"), QStringLiteral("print one JSON object"));
     if (!p.parse(args))
         return ExitOk;
     const QString path = p.requirePositional(1, QStringLiteral("MODEL")).at(0);
-    const model::Model m = model::loadModel(path.toStdString());
+    const model::Model m = model::loadAnyModel(path.toStdString());
     const std::vector<model::LayerRow> rows = model::layerTable(m);
     const model::LayerRow total = model::layerTotals(rows);
     auto names = [](const std::vector<std::string> &list) {

@@ -12,5 +12,6 @@ int runEval(const QStringList &args);
 int runModel(const QStringList &args);
 int runBench(const QStringList &args);
 int runDemo(const QStringList &args);
+int runImport(const QStringList &args);
 
 } // namespace frontier::cli

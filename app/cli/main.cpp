@@ -28,6 +28,7 @@ const Entry kCommands[] = {
     {"train", cli::runTrain, "train a recipe on a dataset and save a .fmodel"},
     {"eval", cli::runEval, "run a model over a dataset or a raw .npy tensor"},
     {"model", cli::runModel, "inspect a model: per-layer table"},
+    {"import", cli::runImport, "import an ONNX model into the native .fmodel format"},
     {"bench", cli::runBench, "measure FP32 inference throughput (parallel vs serial twin)"},
     {"demo", cli::runDemo, "the main job on the built-in data: generate, train, evaluate"},
 };

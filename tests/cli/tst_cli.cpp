@@ -30,6 +30,8 @@ private Q_SLOTS:
     void evalInputDumpsScores();
     void modelInfoTable();
     void corruptModelIsRejected();
+    void importOnnx();
+    void evalOnnxDumpsExporterOutputs();
 
 private:
     struct Run
@@ -350,6 +352,51 @@ void TestCli::corruptModelIsRejected()
     const Run r = frontier({QStringLiteral("model"), QStringLiteral("info"), cut});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("cut.fmodel"), r.err.constData());
+}
+
+void TestCli::importOnnx()
+{
+    const QString fixtures = QStringLiteral(FRONTIER_SOURCE_DIR "/tests/model/onnx/fixtures/");
+    const QString out = m_dir.filePath(QStringLiteral("lenet.fmodel"));
+    const Run r = frontier({QStringLiteral("import"), fixtures + QStringLiteral("lenet.onnx"),
+                            QStringLiteral("--out"), out, QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject o = json(r);
+    QCOMPARE(o.value(QStringLiteral("ops")).toObject().value(QStringLiteral("conv2d")).toInt(), 2);
+    QVERIFY(o.value(QStringLiteral("layers")).toArray().size() >= 8);
+    QVERIFY(QFile::exists(out));
+
+    // Garbage in: one line naming the file, nothing written.
+    QFile bad(m_dir.filePath(QStringLiteral("garbage.onnx")));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write(QByteArray(300, '\x07'));
+    bad.close();
+    const QString never = m_dir.filePath(QStringLiteral("garbage.fmodel"));
+    const Run g = frontier({QStringLiteral("import"), bad.fileName(), QStringLiteral("--out"), never});
+    QCOMPARE(g.exitCode, 1);
+    QVERIFY2(g.err.contains("garbage.onnx"), g.err.constData());
+    QVERIFY(!QFile::exists(never));
+}
+
+void TestCli::evalOnnxDumpsExporterOutputs()
+{
+    // eval accepts .onnx directly; its dumped scores match the exporter's own outputs.
+    const QString fixtures = QStringLiteral(FRONTIER_SOURCE_DIR "/tests/model/onnx/fixtures/");
+    const QString scores = m_dir.filePath(QStringLiteral("lenet.scores.npy"));
+    const Run r = frontier({QStringLiteral("eval"), QStringLiteral("--model"),
+                            fixtures + QStringLiteral("lenet.onnx"), QStringLiteral("--input"),
+                            fixtures + QStringLiteral("lenet.input.npy"),
+                            QStringLiteral("--dump-scores"), scores});
+    QCOMPARE(r.exitCode, 0);
+    const auto ours = frontier::data::readNpy(scores.toStdString());
+    const auto theirs = frontier::data::readNpy(
+        QString(fixtures + QStringLiteral("lenet.expected.npy")).toStdString());
+    QCOMPARE(ours.shape, theirs.shape);
+    double norm = 1;
+    for (float v : theirs.data)
+        norm = std::max(norm, double(std::abs(v)));
+    for (size_t i = 0; i < ours.data.size(); ++i)
+        QVERIFY(std::abs(double(ours.data[i]) - theirs.data[i]) <= 1e-5 * norm);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -2,6 +2,7 @@
 // screenshot at 1280x800 for the documentation when FRONTIER_SCREENSHOT_DIR is set.
 
 #include "mainwindow.h"
+#include "modelview.h"
 #include "projecttree.h"
 
 #include "model/model.h"
@@ -54,7 +55,14 @@ void TestMainWindow::treeListsCatalogAndModels()
     QCOMPARE(window.projectTree()->modelCount(), 0);
     window.openProjectFolder(m_dir.path());
     QCOMPARE(window.projectTree()->modelCount(), 2);
-    QVERIFY(window.centralTabs() != nullptr);
+    const QString mlp = m_dir.filePath(QStringLiteral("demo-mlp.fmodel"));
+    window.showModelSummary(mlp);
+    QCOMPARE(window.centralTabs()->count(), 1);
+    auto *view = qobject_cast<ui::ModelView *>(window.centralTabs()->currentWidget());
+    QVERIFY(view);
+    QCOMPARE(view->layerRowCount(), int(view->model().layers.size()));
+    window.showModelSummary(mlp); // the same model again: no second tab
+    QCOMPARE(window.centralTabs()->count(), 1);
 }
 
 void TestMainWindow::screenshot()
@@ -65,6 +73,7 @@ void TestMainWindow::screenshot()
     ui::MainWindow window;
     window.resize(1280, 800);
     window.openProjectFolder(m_dir.path());
+    window.showModelSummary(m_dir.filePath(QStringLiteral("demo-lenet.fmodel")));
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QTest::qWait(100);
