@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-    cmake ninja-build g++ pkg-config ccache
+    cmake ninja-build g++ pkg-config ccache clang-format git
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev
     libtbb-dev libeigen3-dev libsqlite3-dev zlib1g-dev
     libonnx-dev libprotobuf-dev protobuf-compiler

@@ -9,9 +9,6 @@
 
 namespace frontier::model {
 
-using detail::ArrayMap;
-using detail::ConstArrayMap;
-
 Clip::Clip(const Attributes &a)
     : m_min(double(std::numeric_limits<float>::lowest()))
     , m_max(double(std::numeric_limits<float>::max()))
@@ -29,47 +26,25 @@ std::unique_ptr<Layer> Clip::clone() const
     return std::make_unique<Clip>(*this);
 }
 
-Shape Clip::outputShape(const std::vector<Shape> &inputs) const
+void Clip::apply(const float *x, float *y, size_t n) const
 {
-    detail::checkInputCount(*this, inputs);
-    detail::checkNonEmpty(*this, inputs[0]);
-    return inputs[0];
+    detail::ArrayMap(y, Eigen::Index(n))
+        = detail::ConstArrayMap(x, Eigen::Index(n)).max(float(m_min)).min(float(m_max));
 }
 
-void Clip::forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const
+void Clip::applyNaive(const float *x, float *y, size_t n) const
 {
-    (void)ws;
-    detail::prepareForward(*this, in, out);
-    const ConstArrayMap x(in[0]->data.data(), Eigen::Index(in[0]->data.size()));
-    ArrayMap y(out.data.data(), Eigen::Index(out.data.size()));
-    y = x.max(float(m_min)).min(float(m_max));
-}
-
-void Clip::forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) const
-{
-    detail::prepareForward(*this, in, out);
-    for (size_t i = 0; i < out.data.size(); ++i) {
-        const float x = in[0]->data[i];
-        const float lo = float(m_min), hi = float(m_max);
-        out.data[i] = x < lo ? lo : (x > hi ? hi : x);
-    }
-}
-
-void Clip::backward(const std::vector<const Tensor *> &in, const Tensor &out, const Tensor &gradOut,
-                    const std::vector<Tensor *> &gradIn,
-                    std::vector<std::vector<float>> &gradParams, const LayerCache &cache,
-                    Workspace &ws) const
-{
-    (void)cache;
-    (void)ws;
-    detail::prepareBackward(*this, in, out, gradOut, gradIn, gradParams);
-    if (gradIn.empty() || !gradIn[0])
-        return;
-    const std::vector<float> &x = in[0]->data;
-    std::vector<float> &gx = gradIn[0]->data;
     const float lo = float(m_min), hi = float(m_max);
-    for (size_t i = 0; i < gx.size(); ++i)
-        gx[i] = (x[i] > lo && x[i] < hi) ? gradOut.data[i] : 0.0f;
+    for (size_t i = 0; i < n; ++i)
+        y[i] = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]);
+}
+
+void Clip::gradient(const float *x, const float *y, const float *g, float *gx, size_t n) const
+{
+    (void)y;
+    const float lo = float(m_min), hi = float(m_max);
+    for (size_t i = 0; i < n; ++i)
+        gx[i] = (x[i] > lo && x[i] < hi) ? g[i] : 0.0f;
 }
 
 Attributes Clip::attributes() const

@@ -1,29 +1,26 @@
 #pragma once
 
-#include "layer.h"
+#include "elementwise.h"
 
 namespace frontier::model {
 
 // "clip": out = min(max(x, min), max) element-wise, any input shape. Attributes: min,
-// max (defaults: the lowest and the largest float; min <= max). createLayer("relu6")
-// makes clip(0, 6). The gradient passes where min < x < max. No params.
-class Clip : public Layer
+// max (default: the float range; "relu6" is clip(0, 6)). The gradient passes strictly inside
+// (min, max). No params.
+class Clip : public ElementwiseLayer
 {
 public:
     explicit Clip(const Attributes &attributes = {});
 
     std::string type() const override { return "clip"; }
     std::unique_ptr<Layer> clone() const override;
-    Shape outputShape(const std::vector<Shape> &inputs) const override;
-    void forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const override;
-    void forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) const override;
-    void backward(const std::vector<const Tensor *> &in, const Tensor &out, const Tensor &gradOut,
-                  const std::vector<Tensor *> &gradIn, std::vector<std::vector<float>> &gradParams,
-                  const LayerCache &cache, Workspace &ws) const override;
     Attributes attributes() const override;
 
-    double min() const { return m_min; }
-    double max() const { return m_max; }
+protected:
+    void apply(const float *x, float *y, size_t n) const override;
+    void applyNaive(const float *x, float *y, size_t n) const override;
+    void gradient(const float *x, const float *y, const float *g, float *gx,
+                  size_t n) const override;
 
 private:
     // As given (double), for an exact attributes() round trip; applied in float.

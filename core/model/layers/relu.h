@@ -1,24 +1,24 @@
 #pragma once
 
-#include "layer.h"
+#include "elementwise.h"
 
 namespace frontier::model {
 
 // "relu": out = max(in, 0) element-wise, any input shape. No attributes, no params.
 // The gradient at exactly 0 is taken as 0.
-class Relu : public Layer
+class Relu : public ElementwiseLayer
 {
 public:
     explicit Relu(const Attributes &attributes = {});
 
     std::string type() const override { return "relu"; }
     std::unique_ptr<Layer> clone() const override;
-    Shape outputShape(const std::vector<Shape> &inputs) const override;
-    void forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const override;
-    void forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) const override;
-    void backward(const std::vector<const Tensor *> &in, const Tensor &out, const Tensor &gradOut,
-                  const std::vector<Tensor *> &gradIn, std::vector<std::vector<float>> &gradParams,
-                  const LayerCache &cache, Workspace &ws) const override;
+
+protected:
+    void apply(const float *x, float *y, size_t n) const override;
+    void applyNaive(const float *x, float *y, size_t n) const override;
+    void gradient(const float *x, const float *y, const float *g, float *gx,
+                  size_t n) const override;
 };
 
 } // namespace frontier::model

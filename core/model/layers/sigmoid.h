@@ -1,24 +1,23 @@
 #pragma once
 
-#include "layer.h"
+#include "elementwise.h"
 
 namespace frontier::model {
 
-// "sigmoid": out = 1 / (1 + exp(-x)) element-wise, any input shape. No attributes or
-// params.
-class Sigmoid : public Layer
+// "sigmoid": out = 1 / (1 + e^-x) element-wise, any input shape. No attributes or params.
+class Sigmoid : public ElementwiseLayer
 {
 public:
     explicit Sigmoid(const Attributes &attributes = {});
 
     std::string type() const override { return "sigmoid"; }
     std::unique_ptr<Layer> clone() const override;
-    Shape outputShape(const std::vector<Shape> &inputs) const override;
-    void forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const override;
-    void forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) const override;
-    void backward(const std::vector<const Tensor *> &in, const Tensor &out, const Tensor &gradOut,
-                  const std::vector<Tensor *> &gradIn, std::vector<std::vector<float>> &gradParams,
-                  const LayerCache &cache, Workspace &ws) const override;
+
+protected:
+    void apply(const float *x, float *y, size_t n) const override;
+    void applyNaive(const float *x, float *y, size_t n) const override;
+    void gradient(const float *x, const float *y, const float *g, float *gx,
+                  size_t n) const override;
 };
 
 } // namespace frontier::model
