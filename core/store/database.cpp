@@ -1,0 +1,117 @@
+#include "database.h"
+
+#include "statement.h"
+
+#include "common/error.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace frontier::store {
+
+Database::Database(const std::string &path, Mode mode)
+    : m_path(path)
+    , m_mode(mode)
+{
+    int flags = SQLITE_OPEN_FULLMUTEX;
+    switch (mode) {
+    case Mode::ReadOnly:
+        flags |= SQLITE_OPEN_READONLY;
+        break;
+    case Mode::ReadWrite:
+        flags |= SQLITE_OPEN_READWRITE;
+        break;
+    case Mode::Create:
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        break;
+    }
+    const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        const std::string message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        throw Error(path, "cannot open: " + message);
+    }
+    sqlite3_extended_result_codes(m_db, 1);
+    // Another process may hold the write lock for a moment (a batch run beside the GUI).
+    sqlite3_busy_timeout(m_db, 10000);
+}
+
+Database::~Database()
+{
+    if (m_db)
+        sqlite3_close_v2(m_db);
+}
+
+Database::Database(Database &&other) noexcept
+    : m_db(std::exchange(other.m_db, nullptr))
+    , m_path(std::move(other.m_path))
+    , m_mode(other.m_mode)
+{}
+
+Database &Database::operator=(Database &&other) noexcept
+{
+    if (this != &other) {
+        if (m_db)
+            sqlite3_close_v2(m_db);
+        m_db = std::exchange(other.m_db, nullptr);
+        m_path = std::move(other.m_path);
+        m_mode = other.m_mode;
+    }
+    return *this;
+}
+
+void Database::exec(std::string_view sql)
+{
+    while (!sql.empty()) {
+        sqlite3_stmt *stmt = nullptr;
+        const char *tail = nullptr;
+        if (sqlite3_prepare_v2(m_db, sql.data(), int(sql.size()), &stmt, &tail) != SQLITE_OK)
+            fail("cannot prepare '" + std::string(sql.substr(0, 60)) + "'");
+        if (!stmt) // only whitespace or a comment was left
+            break;
+        int rc;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        }
+        sqlite3_finalize(stmt);
+        if (rc != SQLITE_DONE)
+            fail("cannot run '" + std::string(sql.substr(0, 60)) + "'");
+        sql.remove_prefix(size_t(tail - sql.data()));
+    }
+}
+
+int64_t Database::queryInt(std::string_view sql)
+{
+    Statement s(*this, sql);
+    if (!s.step())
+        fail("no result from '" + std::string(sql) + "'");
+    return s.int64(0);
+}
+
+int64_t Database::lastInsertRowId() const
+{
+    return sqlite3_last_insert_rowid(m_db);
+}
+
+int Database::changes() const
+{
+    return sqlite3_changes(m_db);
+}
+
+bool Database::inTransaction() const
+{
+    return sqlite3_get_autocommit(m_db) == 0;
+}
+
+void Database::fail(const std::string &what) const
+{
+    const int code = sqlite3_errcode(m_db);
+    std::string message = sqlite3_errmsg(m_db);
+    const int primary = code & 0xff;
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+        message = "the project file is damaged or not a Frontier project (" + message + ")";
+    throw Error(m_path, what + ": " + message);
+}
+
+} // namespace frontier::store

@@ -1,0 +1,133 @@
+#pragma once
+
+#include "database.h"
+#include "records.h"
+#include "statement.h"
+#include "transaction.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace frontier::store {
+
+// A project file (*.frontier): one SQLite database holding datasets, models, studies,
+// trials, metrics, per-sample output caches and fronts (schema.h).
+//
+// Opening read-write creates a missing file, migrates an older one forward after a backup
+// copy (backupPath()), and refuses one written by a newer Frontier with
+// Error("<path>", "... schema version N ... up to M ...") without modifying it. Opening
+// read-only never writes; it refuses older files too (they need one read-write open).
+// Damaged, truncated or foreign files throw a one-line Error naming the file.
+//
+// The connection runs in WAL mode with foreign keys on and synchronous=NORMAL: a
+// committed transaction survives a killed process, and readers (each with their own
+// read-only Project) see a consistent snapshot while one writer writes.
+//
+// Every write method runs in its own Transaction (a savepoint when the caller already
+// opened one with begin()); wrap several calls in begin()/commit() to batch them.
+// Statements are prepared once per connection and reused.
+//
+// Not thread-safe: one Project per thread. For one writer thread shared by many
+// producers, see Writer.
+class Project
+{
+public:
+    enum class Access { ReadOnly, ReadWrite };
+
+    explicit Project(const std::string &path, Access access = Access::ReadWrite);
+    ~Project();
+    Project(const Project &) = delete;
+    Project &operator=(const Project &) = delete;
+
+    const std::string &path() const { return m_db.path(); }
+    bool readOnly() const { return m_db.readOnly(); }
+    int schemaVersion() { return int(m_db.queryInt("PRAGMA user_version")); }
+    // The backup made while opening (an older file was migrated), or empty.
+    const std::string &backupPath() const { return m_backupPath; }
+    Database &database() { return m_db; }
+
+    // A transaction on this project's connection (a savepoint inside another); see
+    // Transaction.
+    std::unique_ptr<Transaction> begin(Transaction::Kind kind = Transaction::Kind::Immediate);
+
+    // "ok", or SQLite's first complaint (PRAGMA integrity_check).
+    std::string integrityCheck();
+
+    // Datasets, by path and content hash (the same pair is stored once; returns its id).
+    int64_t addDataset(const std::string &name, const std::string &path,
+                       const std::string &contentHash);
+    std::vector<DatasetRecord> datasets();
+
+    // Models, content-addressed: the same bytes are stored once whatever the name.
+    int64_t putModel(const std::string &name, const std::vector<uint8_t> &fmodelBytes);
+    std::optional<ModelRecord> findModel(const std::string &name); // the latest by that name
+    std::vector<ModelRecord> models();
+    std::vector<uint8_t> modelBytes(int64_t modelId); // throws Error when there is none
+
+    // Studies. createStudy returns the existing id when a study of that name has the same
+    // spec, and throws Error when its spec differs.
+    int64_t createStudy(const std::string &name, const std::string &specJson);
+    std::optional<StudyRecord> findStudy(const std::string &name);
+    std::vector<StudyRecord> studies();
+    void setStudyStatus(int64_t studyId, StudyStatus status);
+
+    // Trials. addTrials inserts the configurations not yet in the study (by hash) as
+    // pending and returns how many were new: running a study twice adds nothing.
+    int addTrials(int64_t studyId, const std::vector<TrialConfig> &configs);
+    std::vector<TrialRecord> trials(int64_t studyId);
+    std::vector<TrialRecord> trials(int64_t studyId, TrialStatus status);
+    TrialCounts trialCounts(int64_t studyId);
+    // After a killed run: trials left 'running' go back to 'pending'. Returns how many.
+    int resetRunningTrials(int64_t studyId);
+    void markTrialRunning(int64_t trialId);
+    // Stores the metrics and marks the trial done, atomically.
+    void finishTrial(int64_t trialId, const MetricValues &metrics);
+    void failTrial(int64_t trialId, const std::string &error);
+    // Inserts done trials with their metrics (skipping hashes already present).
+    int insertFinishedTrials(int64_t studyId, const std::vector<FinishedTrial> &trials);
+
+    // Metrics are stored per trial as one JSON object (metricjson.h): one row per trial
+    // keeps storing and scanning a study fast, and SQL can still reach every value.
+    MetricValues trialMetrics(int64_t trialId);            // in the order they were stored
+    std::vector<std::string> metricNames(int64_t studyId); // of its done trials, sorted
+    MetricTable metricTable(int64_t studyId, const std::vector<std::string> &columns);
+
+    // Per-sample output caches; putOutputs replaces an entry with the same key.
+    void putOutputs(const OutputCache &cache);
+    std::optional<OutputCache> findOutputs(const OutputKey &key);
+    bool hasOutputs(const OutputKey &key);
+
+    // Fronts, one per (study, objectives); putFront replaces. Returns the front's id.
+    int64_t putFront(const FrontRecord &front);
+    std::optional<FrontRecord> findFront(int64_t studyId, const std::string &objectives);
+
+private:
+    // A cached prepared statement, reset (bindings cleared) when the handle goes away.
+    class Cached
+    {
+    public:
+        explicit Cached(Statement &s)
+            : m_s(s)
+        {}
+        ~Cached() { m_s.reset(true); }
+        Statement *operator->() { return &m_s; }
+        Statement &operator*() { return m_s; }
+
+    private:
+        Statement &m_s;
+    };
+
+    // `text` must be a string literal: statements are cached by its address.
+    Cached sql(const char *text);
+    std::vector<TrialRecord> readTrials(Statement &s);
+    void requireWritable(const char *what) const;
+
+    std::string m_backupPath; // before m_db: the constructor fills it while opening m_db
+    Database m_db;
+    std::unordered_map<const char *, std::unique_ptr<Statement>> m_statements;
+};
+
+} // namespace frontier::store
