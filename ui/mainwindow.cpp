@@ -1,9 +1,14 @@
 #include "mainwindow.h"
 
-#include "modelview.h"
+#include "jobsdock.h"
+#include "preferences.h"
+#include "preferencesdialog.h"
+#include "projectdocument.h"
 #include "projecttree.h"
-
-#include "model/onnx/onnximport.h"
+#include "recentfiles.h"
+#include "theme.h"
+#include "traindialog.h"
+#include "workspace.h"
 
 #include <QAction>
 #include <QApplication>
@@ -17,27 +22,50 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QThreadPool>
 
 namespace frontier::ui {
+
+namespace {
+
+// The platform's standard key, or `fallback` where the platform has none.
+QKeySequence orFallback(QKeySequence::StandardKey key, QKeyCombination fallback)
+{
+    const QKeySequence standard(key);
+    return standard.isEmpty() ? QKeySequence(fallback) : standard;
+}
+
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
 {
     setWindowTitle(tr("Frontier"));
     setObjectName(QStringLiteral("MainWindow"));
+    setDockOptions(AnimatedDocks | AllowTabbedDocks);
 
-    m_tree = new ProjectTree;
+    m_project = new ProjectDocument(this);
+    m_recent = new RecentFiles(QStringLiteral("recent/projects"), 10, this);
+    connect(m_recent, &RecentFiles::triggered, this, &MainWindow::openProject);
+
+    m_tree = new ProjectTree(m_project);
     m_tree->setObjectName(QStringLiteral("projectTree"));
-    auto *dock = new QDockWidget(tr("Project"), this);
-    dock->setObjectName(QStringLiteral("projectDock"));
-    dock->setWidget(m_tree);
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    auto *treeDock = new QDockWidget(tr("Project"), this);
+    treeDock->setObjectName(QStringLiteral("projectDock"));
+    treeDock->setWidget(m_tree);
+    addDockWidget(Qt::LeftDockWidgetArea, treeDock);
+
+    m_jobs = new JobsDock(this);
+    m_jobs->pool()->setMaxThreadCount(Preferences::load().jobThreads);
+    addDockWidget(Qt::BottomDockWidgetArea, m_jobs);
+    resizeDocks({m_jobs}, {150}, Qt::Vertical);
+    resizeDocks({treeDock}, {220}, Qt::Horizontal);
 
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(QStringLiteral("centralTabs"));
     m_tabs->setDocumentMode(true);
     m_tabs->setTabsClosable(true);
+    m_tabs->setMovable(true);
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
         QWidget *w = m_tabs->widget(index);
         m_tabs->removeTab(index);
@@ -45,11 +73,33 @@ MainWindow::MainWindow(QWidget *parent)
     });
     setCentralWidget(m_tabs);
 
-    m_status = new QLabel(tr("No project folder"));
-    statusBar()->addWidget(m_status, 1);
+    m_workspace = new Workspace(m_tabs, m_jobs, m_project, this);
+    connect(m_workspace, &Workspace::message, this, &MainWindow::showMessage);
+    connect(m_workspace, &Workspace::status, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 5000); });
+    connect(m_jobs, &JobsDock::jobFailed, this, [this](const QString &title, const QString &text) {
+        if (Preferences::load().errorDialogs)
+            showMessage(tr("%1 failed").arg(title), text);
+        else
+            statusBar()->showMessage(tr("%1 failed: %2").arg(title, text), 10000);
+    });
+    connect(m_jobs, &JobsDock::runningCountChanged, this, &MainWindow::updateStatus);
 
-    connect(m_tree, &ProjectTree::modelActivated, this, &MainWindow::showModelSummary);
+    connect(m_tree, &ProjectTree::datasetActivated, m_workspace, &Workspace::openDataset);
+    connect(m_tree, &ProjectTree::modelActivated, m_workspace, &Workspace::openModel);
+    connect(m_tree, &ProjectTree::exploreRequested, m_workspace, &Workspace::openExplorer);
+    connect(m_tree, &ProjectTree::trainRequested, this, &MainWindow::trainModel);
+    connect(m_tree, &ProjectTree::studyActivated, m_workspace, &Workspace::openResults);
+    connect(m_tree, &ProjectTree::specActivated, m_workspace, &Workspace::openSpec);
+    connect(m_tree, &ProjectTree::editStudyRequested, m_workspace, &Workspace::editStoredStudy);
+    connect(m_project, &ProjectDocument::changed, this, &MainWindow::updateStatus);
+
+    m_status = new QLabel;
+    m_jobStatus = new QLabel;
+    statusBar()->addPermanentWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_jobStatus);
     createMenus();
+    updateStatus();
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
@@ -62,12 +112,68 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(tr("&Open Project Folder..."), this,
-                                    &MainWindow::chooseProjectFolder);
-    open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("&New Project..."), QKeySequence::New, this, &MainWindow::newProject);
+    file->addAction(tr("&Open Project..."), QKeySequence::Open, this,
+                    [this] { chooseProject(false); });
+    file->addAction(tr("Open Project &Folder..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+                    this, [this] { chooseProject(true); });
+    QMenu *recent = file->addMenu(tr("Open &Recent"));
+    connect(recent, &QMenu::aboutToShow, this, [this, recent] { m_recent->fillMenu(recent); });
+    m_recent->fillMenu(recent);
+    file->addAction(tr("&Close Project"), this, [this] { m_project->close(); });
     file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
+    file->addAction(tr("Import &Dataset..."), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+                    &MainWindow::importDataset);
+    file->addAction(tr("Import &ONNX Model..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I),
+                    this, &MainWindow::importOnnx);
+    file->addSeparator();
+    file->addAction(tr("&Preferences..."),
+                    orFallback(QKeySequence::Preferences, Qt::CTRL | Qt::Key_Comma), this,
+                    &MainWindow::editPreferences)
+        ->setMenuRole(QAction::PreferencesRole);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), orFallback(QKeySequence::Quit, Qt::CTRL | Qt::Key_Q), this,
+                    &QWidget::close)
+        ->setMenuRole(QAction::QuitRole);
+
+    QMenu *studies = menuBar()->addMenu(tr("&Study"));
+    studies->addAction(tr("&New Study..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this,
+                       [this] { m_workspace->newStudy(); });
+    studies->addAction(tr("&Open Study Spec..."), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open Study Spec"), m_project->studyFolder(), tr("Study specs (*.json)"));
+        if (!path.isEmpty())
+            m_workspace->openSpec(path);
+    });
+
+    QMenu *analysis = menuBar()->addMenu(tr("&Analysis"));
+    analysis->addAction(tr("&Train Model..."), QKeySequence(Qt::CTRL | Qt::Key_T), this,
+                        [this] { trainModel(); });
+    analysis->addAction(tr("Threshold &Explorer"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                        [this] { m_workspace->openExplorer(); });
+    analysis->addSeparator();
+    analysis->addAction(tr("Cancel All Jobs"), QKeySequence(Qt::CTRL | Qt::Key_Period), m_jobs,
+                        &JobsDock::cancelAll);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    view->addAction(tr("Close Tab"), QKeySequence::Close, this, [this] {
+        if (m_tabs->currentIndex() >= 0)
+            Q_EMIT m_tabs->tabCloseRequested(m_tabs->currentIndex());
+    });
+    view->addAction(tr("Next Tab"), QKeySequence::NextChild, this, [this] {
+        if (m_tabs->count() > 0)
+            m_tabs->setCurrentIndex((m_tabs->currentIndex() + 1) % m_tabs->count());
+    });
+    view->addAction(tr("Previous Tab"), QKeySequence::PreviousChild, this, [this] {
+        if (m_tabs->count() > 0)
+            m_tabs->setCurrentIndex((m_tabs->currentIndex() + m_tabs->count() - 1)
+                                    % m_tabs->count());
+    });
+    view->addAction(tr("Full Screen"), QKeySequence::FullScreen, this,
+                    [this] { setWindowState(windowState() ^ Qt::WindowFullScreen); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Frontier"), this, [this] {
@@ -78,43 +184,120 @@ void MainWindow::createMenus()
     });
 }
 
-void MainWindow::chooseProjectFolder()
+bool MainWindow::openProject(const QString &path)
 {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Project Folder"),
-                                                             m_tree->projectFolder());
-    if (!folder.isEmpty())
-        openProjectFolder(folder);
+    QString error;
+    if (!m_project->open(path, &error)) {
+        showMessage(tr("Cannot open project"), error);
+        m_recent->remove(path);
+        return false;
+    }
+    m_recent->add(m_project->path());
+    QSettings().setValue(QStringLiteral("project/last"), m_project->path());
+    setWindowTitle(tr("%1 — Frontier").arg(m_project->displayName()));
+    return true;
 }
 
-void MainWindow::openProjectFolder(const QString &folder)
+void MainWindow::newProject()
 {
-    m_tree->setProjectFolder(folder);
-    m_status->setText(tr("%1 — %n model(s)", nullptr, m_tree->modelCount()).arg(folder));
-    QSettings().setValue(QStringLiteral("project/lastFolder"), folder);
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("New Project"), QSettings().value(QStringLiteral("project/last")).toString(),
+        tr("Project folder (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!m_project->create(path, &error)) {
+        showMessage(tr("Cannot create project"), error);
+        return;
+    }
+    openProject(path);
+}
+
+void MainWindow::chooseProject(bool folder)
+{
+    const QString start = QSettings().value(QStringLiteral("project/last")).toString();
+    const QString path
+        = folder ? QFileDialog::getExistingDirectory(this, tr("Open Project Folder"), start)
+                 : QFileDialog::getOpenFileName(this, tr("Open Project"), start,
+                                                tr("Frontier projects (*.frontier)"));
+    if (!path.isEmpty())
+        openProject(path);
+}
+
+void MainWindow::importDataset()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import Dataset"), m_project->modelFolder(),
+        tr("Datasets (*.csv *.tsv *.data *.txt *.gz *.npy *.idx *-ubyte *.tra *.tes *.bin);;"
+           "All files (*)"));
+    if (!path.isEmpty())
+        m_workspace->importDataset(path);
+}
+
+void MainWindow::importOnnx()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import ONNX Model"), m_project->modelFolder(), tr("ONNX models (*.onnx)"));
+    if (!path.isEmpty())
+        m_workspace->importOnnx(path);
+}
+
+void MainWindow::trainModel(const QString &dataset)
+{
+    QStringList datasets;
+    for (const ProjectDocument::Entry &e : m_project->datasets())
+        datasets << e.path;
+    TrainDialog dialog(datasets, dataset.isEmpty() ? QStringLiteral("synth-digits") : dataset,
+                       this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.modelName().isEmpty())
+        m_workspace->trainModel(dialog.dataset(), dialog.recipe(), dialog.epochs(),
+                                dialog.modelName());
+}
+
+void MainWindow::editPreferences()
+{
+    PreferencesDialog dialog(Preferences::load(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const Preferences p = dialog.preferences();
+    p.save();
+    Theme::apply(p.theme);
+    m_jobs->pool()->setMaxThreadCount(p.jobThreads);
+}
+
+void MainWindow::showMessage(const QString &title, const QString &text)
+{
+    // Non-modal: a failing background job must never block the event loop.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("errorMessage"));
+    box->open();
+    statusBar()->showMessage(QStringLiteral("%1: %2").arg(title, text), 10000);
+}
+
+void MainWindow::updateStatus()
+{
+    if (m_project->isOpen()) {
+        m_status->setText(tr("%1 — %n model(s)", nullptr, int(m_project->models().size()))
+                              .arg(QDir::toNativeSeparators(m_project->path())));
+    } else {
+        m_status->setText(tr("No project: File > New or Open"));
+    }
+    const int running = m_jobs->runningCount();
+    m_jobStatus->setText(running > 0 ? tr("%n job(s) running", nullptr, running) : QString());
 }
 
 void MainWindow::showModelSummary(const QString &path)
 {
-    for (int i = 0; i < m_tabs->count(); ++i) {
-        if (m_tabs->widget(i)->property("path").toString() == path) {
-            m_tabs->setCurrentIndex(i);
-            return;
-        }
-    }
-    try {
-        auto *view = new ModelView(model::loadAnyModel(path.toStdString()), path);
-        view->setProperty("path", path);
-        const int index = m_tabs->addTab(view, QFileInfo(path).completeBaseName());
-        m_tabs->setTabToolTip(index, path);
-        m_tabs->setCurrentIndex(index);
-        m_status->setText(tr("%1: %n layer(s)", nullptr, view->layerRowCount()).arg(path));
-    } catch (const std::exception &e) {
-        QMessageBox::warning(this, tr("Cannot open model"), QString::fromUtf8(e.what()));
-    }
+    m_workspace->openModel(path);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_jobs->runningCount() > 0) {
+        m_jobs->cancelAll();
+        m_jobs->waitForIdle(2000);
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("mainWindow/state"), saveState());

@@ -1,31 +1,49 @@
 #include "modelview.h"
 
-#include "model/stats.h"
+#include "chartview.h"
+#include "layercostmodel.h"
+#include "preferences.h"
+#include "theme.h"
 
+#include "common/error.h"
+#include "cost/presetlibrary.h"
+#include "numeric/formatspec.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QComboBox>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLegend>
 #include <QLocale>
-#include <QTableWidget>
-#include <QVBoxLayout>
+#include <QSplitter>
+#include <QTableView>
+#include <QValueAxis>
 
 namespace frontier::ui {
 
 namespace {
 
-QTableWidgetItem *numberItem(int64_t value)
+// A unit that keeps the largest value between 1 and 1000.
+std::pair<double, QString> energyUnit(double maxPj)
 {
-    auto *item = new QTableWidgetItem(QLocale().toString(qlonglong(value)));
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    item->setData(Qt::UserRole, qlonglong(value));
-    return item;
+    if (maxPj >= 1e9)
+        return {1e-9, QStringLiteral("mJ")};
+    if (maxPj >= 1e6)
+        return {1e-6, QStringLiteral("µJ")};
+    if (maxPj >= 1e3)
+        return {1e-3, QStringLiteral("nJ")};
+    return {1.0, QStringLiteral("pJ")};
 }
 
-QString joined(const std::vector<std::string> &names)
+QString energyText(double pj)
 {
-    QStringList out;
-    for (const std::string &n : names)
-        out << QString::fromStdString(n);
-    return out.join(QStringLiteral(" + "));
+    const auto [scale, unit] = energyUnit(pj);
+    return QStringLiteral("%1 %2").arg(QLocale().toString(pj * scale, 'g', 4), unit);
 }
 
 } // namespace
@@ -33,72 +51,250 @@ QString joined(const std::vector<std::string> &names)
 ModelView::ModelView(model::Model model, const QString &path, QWidget *parent)
     : QWidget(parent)
     , m_model(std::move(model))
+    , m_path(path)
 {
-    const std::vector<model::LayerRow> rows = model::layerTable(m_model);
+    std::vector<model::LayerRow> rows = model::layerTable(m_model);
     const model::LayerRow total = model::layerTotals(rows);
 
     m_summary = new QLabel;
     m_summary->setTextFormat(Qt::RichText);
+    m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QStringList heads;
     for (const model::Head &h : m_model.heads)
         heads << QString::fromStdString(h.name);
     const auto meta = [&](const char *key) {
         const auto it = m_model.metadata.find(key);
-        return it == m_model.metadata.end() ? QStringLiteral("–") : QString::fromStdString(it->second);
+        return it == m_model.metadata.end() ? QStringLiteral("–")
+                                            : QString::fromStdString(it->second);
     };
-    m_summary->setText(
-        tr("<b>%1</b> &nbsp; <span style='color:gray'>%2</span><br>"
-           "input %3 · %4 classes · heads: %5 · trained on %6 · normalisation %7<br>"
-           "%8 parameters (%9 KiB as float32) · %10 multiply-accumulates per sample")
-            .arg(QString::fromStdString(m_model.name).toHtmlEscaped(), path.toHtmlEscaped(),
-                 QString::fromStdString(model::shapeToString(m_model.inputShape)))
-            .arg(m_model.numClasses())
-            .arg(heads.join(QStringLiteral(", ")), meta("dataset"),
-                 QString::fromStdString(m_model.normalization.kindName()),
-                 QLocale().toString(qlonglong(total.params)),
-                 QLocale().toString(double(total.paramBytes) / 1024.0, 'f', 1),
-                 QLocale().toString(qlonglong(total.macs))));
+    const QString where
+        = path.contains(QLatin1String("#model="))
+              ? tr("stored in %1").arg(QFileInfo(path.section(QLatin1Char('#'), 0, 0)).fileName())
+              : path;
+    QStringList shape;
+    for (auto d : m_model.inputShape)
+        shape << QString::number(d);
+    m_summary->setText(tr("<b>%1</b> &nbsp; <span style='color:gray'>%2</span><br>"
+                          "input %3 · %4 classes · heads: %5 · trained on %6 · %7 parameters · "
+                          "%8 multiply-accumulates per sample")
+                           .arg(QString::fromStdString(m_model.name).toHtmlEscaped(),
+                                where.toHtmlEscaped(), shape.join(QStringLiteral("×")))
+                           .arg(m_model.numClasses())
+                           .arg(heads.join(QStringLiteral(", ")), meta("dataset"),
+                                QLocale().toString(qlonglong(total.params)),
+                                QLocale().toString(qlonglong(total.macs))));
 
-    const QStringList headers = {tr("Layer"), tr("Type"), tr("Inputs"), tr("Output"),
-                                 tr("Parameters"), tr("MACs / sample"), tr("Activations")};
-    m_table = new QTableWidget(int(rows.size()) + 1, int(headers.size()));
+    m_format = new QComboBox;
+    m_format->setObjectName(QStringLiteral("formatPicker"));
+    m_format->setEditable(true);
+    m_format->setInsertPolicy(QComboBox::NoInsert);
+    m_format->addItems({QStringLiteral("fp32"), QStringLiteral("fp16"), QStringLiteral("bf16"),
+                        QStringLiteral("fp8e4m3"), QStringLiteral("int16"), QStringLiteral("int8"),
+                        QStringLiteral("w4a8"), QStringLiteral("int4"), QStringLiteral("int2"),
+                        QStringLiteral("q4.12"), QStringLiteral("sc8"), QStringLiteral("sc10")});
+    m_format->setToolTip(tr("Any format name: fp32, fp16, bf16, e<E>m<M>, int<b>, w<b>a<b>, "
+                            "q<m>.<n>, sc<k>, with suffixes"));
+    m_device = new QComboBox;
+    m_device->setObjectName(QStringLiteral("devicePicker"));
+    try {
+        for (const cost::PresetEntry &e : cost::listPresets()) {
+            if (e.type == "device" && e.error.empty()) {
+                m_device->addItem(QString::fromStdString(e.name));
+                m_device->setItemData(m_device->count() - 1, QString::fromStdString(e.description),
+                                      Qt::ToolTipRole);
+            }
+        }
+    } catch (const std::exception &) {
+        // no presets: the cost columns stay empty and costLine says why
+    }
+    m_costLine = new QLabel;
+    m_costLine->setObjectName(QStringLiteral("costLine"));
+    m_costLine->setWordWrap(true);
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Format:")));
+    controls->addWidget(m_format);
+    controls->addSpacing(12);
+    controls->addWidget(new QLabel(tr("Device:")));
+    controls->addWidget(m_device);
+    controls->addSpacing(12);
+    controls->addWidget(m_costLine, 1);
+
+    m_layers = new LayerCostModel(this);
+    m_layers->setLayers(std::move(rows));
+    m_table = new QTableView;
     m_table->setObjectName(QStringLiteral("layerTable"));
-    m_table->setHorizontalHeaderLabels(headers);
+    m_table->setModel(m_layers);
     m_table->verticalHeader()->setVisible(false);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
-    for (int r = 0; r <= int(rows.size()); ++r) {
-        const model::LayerRow &row = r < int(rows.size()) ? rows[size_t(r)] : total;
-        m_table->setItem(r, 0, new QTableWidgetItem(QString::fromStdString(row.name)));
-        m_table->setItem(r, 1, new QTableWidgetItem(QString::fromStdString(row.type)));
-        m_table->setItem(r, 2, new QTableWidgetItem(joined(row.inputs)));
-        m_table->setItem(r, 3, new QTableWidgetItem(
-                                   r < int(rows.size())
-                                       ? QString::fromStdString(model::shapeToString(row.outputShape))
-                                       : QString()));
-        m_table->setItem(r, 4, numberItem(row.params));
-        m_table->setItem(r, 5, numberItem(row.macs));
-        m_table->setItem(r, 6, numberItem(row.activations));
-    }
-    QFont bold = m_table->font();
-    bold.setBold(true);
-    for (int c = 0; c < int(headers.size()); ++c) {
-        if (QTableWidgetItem *item = m_table->item(int(rows.size()), c))
-            item->setFont(bold);
-    }
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+
+    auto *chart = new QChart;
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chartView = new ChartView(chart);
+    m_chartView->setObjectName(QStringLiteral("layerEnergyChart"));
+    m_chartView->setExportName(QStringLiteral("energy-by-layer"));
+
+    auto *split = new QSplitter(Qt::Vertical);
+    split->addWidget(m_table);
+    split->addWidget(m_chartView);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({290, 390});
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
-    layout->addWidget(m_table, 1);
+    layout->addLayout(controls);
+    layout->addWidget(split, 1);
+
+    const Preferences prefs = Preferences::load();
+    const int device = m_device->findText(prefs.devicePreset);
+    if (device >= 0)
+        m_device->setCurrentIndex(device);
+    m_format->setCurrentText(prefs.format);
+    connect(m_format, &QComboBox::currentTextChanged, this, &ModelView::recompute);
+    connect(m_device, &QComboBox::currentTextChanged, this, &ModelView::recompute);
+    recompute();
 }
+
+ModelView::~ModelView() = default;
 
 int ModelView::layerRowCount() const
 {
-    return m_table->rowCount() - 1;
+    return std::max(0, m_layers->rowCount() - 1);
+}
+
+QString ModelView::format() const
+{
+    return m_format->currentText().trimmed();
+}
+
+QString ModelView::device() const
+{
+    return m_device->currentText();
+}
+
+bool ModelView::setFormat(const QString &format)
+{
+    m_format->setCurrentText(format);
+    recompute();
+    return m_error.isEmpty();
+}
+
+bool ModelView::setDevice(const QString &preset)
+{
+    const int i = m_device->findText(preset);
+    if (i < 0) {
+        m_error = tr("no device preset '%1'").arg(preset);
+        return false;
+    }
+    m_device->setCurrentIndex(i);
+    recompute();
+    return m_error.isEmpty();
+}
+
+void ModelView::recompute()
+{
+    m_error.clear();
+    std::optional<cost::VariantCost> result;
+    if (device().isEmpty()) {
+        m_error = tr("no device presets found (resources/presets)");
+    } else {
+        try {
+            const numeric::FormatSpec spec = numeric::parseFormat(format().toStdString());
+            const cost::CostModel costModel = cost::CostModel::load(device().toStdString());
+            result = costModel.evaluate(m_model, spec);
+        } catch (const std::exception &e) {
+            m_error = QString::fromUtf8(e.what());
+        }
+    }
+    m_layers->setCost(result);
+    if (!m_error.isEmpty()) {
+        m_costLine->setText(
+            QStringLiteral("<span style='color:#d55e00'>%1</span>").arg(m_error.toHtmlEscaped()));
+    } else {
+        const cost::VariantCost &c = *result;
+        m_costLine->setText(
+            tr("<b>%1</b> per inference · %2 µs · weights %3 B + peak activations %4 B%5")
+                .arg(energyText(c.total.energy_pj))
+                .arg(QLocale().toString(c.total.latency_us, 'g', 4))
+                .arg(QLocale().toString(qlonglong(c.weight_bytes)),
+                     QLocale().toString(qlonglong(c.peakActivation_bytes)),
+                     c.fits ? QString()
+                            : QStringLiteral(" · <span style='color:#d55e00'>%1</span>")
+                                  .arg(QString::fromStdString(c.fitNote).toHtmlEscaped())));
+    }
+    fillChart();
+}
+
+void ModelView::fillChart()
+{
+    QChart *chart = m_chartView->chart();
+    chart->removeAllSeries();
+    for (QAbstractAxis *axis : chart->axes())
+        chart->removeAxis(axis);
+    const std::optional<cost::VariantCost> &chosen = m_layers->cost();
+    if (!chosen) {
+        chart->setTitle(tr("Energy per layer: no cost"));
+        return;
+    }
+    std::optional<cost::VariantCost> reference;
+    if (format() != QLatin1String("fp32")) {
+        try {
+            reference = cost::CostModel::load(device().toStdString())
+                            .evaluate(m_model, numeric::parseFormat("fp32"));
+        } catch (const std::exception &) {
+            // the device has no fp32 timing: show the chosen format alone
+        }
+    }
+    // Layers that cost something, in model order, left to right.
+    QStringList names;
+    std::vector<double> chosenPj, referencePj;
+    double maxPj = 0;
+    for (size_t i = 0; i < chosen->layers.size(); ++i) {
+        const cost::LayerCost &c = chosen->layers[i];
+        const double ref = reference ? reference->layers[i].energy_pj : 0.0;
+        if (c.energy_pj <= 0 && ref <= 0)
+            continue;
+        names.append(QString::fromStdString(c.counts.name));
+        chosenPj.push_back(c.energy_pj);
+        referencePj.push_back(ref);
+        maxPj = std::max({maxPj, c.energy_pj, ref});
+    }
+    const auto [scale, unit] = energyUnit(maxPj);
+    auto *series = new QBarSeries;
+    if (reference) {
+        auto *ref = new QBarSet(QStringLiteral("fp32"));
+        ref->setColor(Theme::seriesColor(5));
+        ref->setBorderColor(Theme::seriesColor(5));
+        for (double v : referencePj)
+            *ref << v * scale;
+        series->append(ref);
+    }
+    auto *set = new QBarSet(format());
+    set->setColor(Theme::seriesColor(0));
+    set->setBorderColor(Theme::seriesColor(0));
+    for (double v : chosenPj)
+        *set << v * scale;
+    series->append(set);
+    chart->addSeries(series);
+    auto *layersAxis = new QBarCategoryAxis;
+    layersAxis->append(names);
+    if (names.size() > 12)
+        layersAxis->setLabelsAngle(-60);
+    auto *energyAxis = new QValueAxis;
+    energyAxis->setTitleText(tr("energy (%1)").arg(unit));
+    energyAxis->setRange(0, std::max(1e-12, maxPj * scale * 1.05));
+    energyAxis->applyNiceNumbers();
+    chart->addAxis(layersAxis, Qt::AlignBottom);
+    chart->addAxis(energyAxis, Qt::AlignLeft);
+    series->attachAxis(layersAxis);
+    series->attachAxis(energyAxis);
+    chart->setTitle(tr("Energy per layer and inference on %1").arg(device()));
+    chart->legend()->setVisible(true);
+    m_chartView->applyPalette();
 }
 
 } // namespace frontier::ui

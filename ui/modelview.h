@@ -4,27 +4,57 @@
 
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
-class QTableWidget;
+class QTableView;
 
 namespace frontier::ui {
 
-// A model's summary and per-layer table (type, inputs, output shape, parameters,
-// multiply-accumulates and activations per sample). Reads a loaded Model; owns a copy.
+class ChartView;
+class LayerCostModel;
+
+// A model: a summary, a format picker and a device-preset picker, the layer table (type,
+// shape, parameters, MACs, weight and activation bytes, energy and latency per inference
+// in the chosen format on the chosen device) and a bar chart of the energy per layer in
+// that format beside fp32. Costs come from core/cost (O(layers), computed on the GUI
+// thread); a bad format name or a preset without timing for it is shown, not thrown.
 class ModelView : public QWidget
 {
     Q_OBJECT
 
 public:
     explicit ModelView(model::Model model, const QString &path, QWidget *parent = nullptr);
+    ~ModelView() override;
 
     const model::Model &model() const { return m_model; }
+    QString path() const { return m_path; }
     int layerRowCount() const;
 
+    // Picks a format (any name parseFormat accepts) and a device preset; the table and
+    // the chart follow. Return false (and show why) when the cost cannot be computed.
+    bool setFormat(const QString &format);
+    bool setDevice(const QString &preset);
+    QString format() const;
+    QString device() const;
+    QString costError() const { return m_error; }
+
+    LayerCostModel *layerModel() const { return m_layers; }
+    ChartView *energyChart() const { return m_chartView; }
+
 private:
+    void recompute();
+    void fillChart();
+
     model::Model m_model;
+    QString m_path;
+    QString m_error;
     QLabel *m_summary = nullptr;
-    QTableWidget *m_table = nullptr;
+    QLabel *m_costLine = nullptr;
+    QComboBox *m_format = nullptr;
+    QComboBox *m_device = nullptr;
+    QTableView *m_table = nullptr;
+    LayerCostModel *m_layers = nullptr;
+    ChartView *m_chartView = nullptr;
 };
 
 } // namespace frontier::ui

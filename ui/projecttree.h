@@ -4,33 +4,45 @@
 
 namespace frontier::ui {
 
-// The project tree: datasets (the catalog), models (.fmodel files in the project
-// folder) and studies. Emits modelActivated() when a model is double-clicked.
+class ProjectDocument;
+
+// The project tree: datasets (catalog and imported), models, studies (stored in the
+// project file, with their status) and study specs (JSON files) of a ProjectDocument,
+// refreshed when it changes. Activating an item (double click, Enter) emits the matching
+// signal; the context menu offers the same and more.
 class ProjectTree : public QTreeWidget
 {
     Q_OBJECT
 
 public:
-    explicit ProjectTree(QWidget *parent = nullptr);
-
-    // Re-reads the catalog and the .fmodel files of `folder` (empty: no models).
-    void setProjectFolder(const QString &folder);
-    QString projectFolder() const { return m_folder; }
+    explicit ProjectTree(ProjectDocument *project, QWidget *parent = nullptr);
 
     int datasetCount() const;
     int modelCount() const;
+    int studyCount() const;
+    int specCount() const;
 
 Q_SIGNALS:
+    void datasetActivated(const QString &spec);
     void modelActivated(const QString &path);
-    void datasetActivated(const QString &name);
+    void studyActivated(const QString &name); // a study of the project file: its results
+    void specActivated(const QString &path);  // a spec file: the study editor
+    void editStudyRequested(const QString &name);
+    void exploreRequested(const QString &modelPath);
+    void trainRequested(const QString &datasetSpec);
+
+protected:
+    void contextMenuEvent(QContextMenuEvent *event) override;
 
 private:
     void reload();
+    void activate(QTreeWidgetItem *item);
 
-    QString m_folder;
+    ProjectDocument *m_project;
     QTreeWidgetItem *m_datasets = nullptr;
     QTreeWidgetItem *m_models = nullptr;
     QTreeWidgetItem *m_studies = nullptr;
+    QTreeWidgetItem *m_specs = nullptr;
 };
 
 } // namespace frontier::ui

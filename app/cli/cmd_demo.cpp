@@ -1,41 +1,84 @@
-// frontier demo — the main job on the built-in data: generate synth-digits, train the
-// default models, evaluate them and print a summary.
+// frontier demo — the main job on the built-in data: the default study end to end
+// (synth-digits; mlp and lenet trained; int2..int8, fp16 and sc variants; ARI and HI on
+// asic45 and a Cortex-M4F), its project file, models, a preview of the data, and its front.
 
 #include "cli.h"
 #include "commands.h"
 #include "preview.h"
 
 #include "common/error.h"
-#include "model/engine.h"
-#include "model/modelfile.h"
-#include "model/stats.h"
-#include "train/workflow.h"
+#include "common/fileutil.h"
+#include "store/project.h"
+#include "study/constraint.h"
+#include "study/specreader.h"
+#include "study/studylibrary.h"
+#include "study/studyresults.h"
+#include "study/studyrunner.h"
+#include "study/studyspec.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace frontier::cli {
 
+namespace {
+
+QString share(double v)
+{
+    return std::isnan(v) ? QString() : percent(v);
+}
+
+QString pj(double v)
+{
+    if (std::isnan(v))
+        return QString();
+    return v >= 1e6 ? QString::number(v / 1e6, 'f', 2) + QStringLiteral(" uJ")
+                    : QString::number(v / 1e3, 'f', 1) + QStringLiteral(" nJ");
+}
+
+QJsonObject rowJson(const study::StudyResults &r, int row)
+{
+    QJsonObject o;
+    o[QStringLiteral("trial")] = double(r.table().trialIds[size_t(row)]);
+    for (const auto &[name, value] : r.config(row).knobColumns()) {
+        if (!value.empty())
+            o[QString::fromStdString(name)] = QString::fromStdString(value);
+    }
+    for (const char *m : {"accuracy", "fidelity", "escalated", "energy_pj", "latency_us",
+                          "memory_bytes", "energy_saving"}) {
+        const int c = r.column(m);
+        if (c >= 0 && !std::isnan(r.table().at(row, c)))
+            o[QString::fromLatin1(m)] = r.table().at(row, c);
+    }
+    return o;
+}
+
+} // namespace
+
 int runDemo(const QStringList &args)
 {
     CommandParser p(QStringLiteral("demo"),
-                    QStringLiteral("The main job: generate the built-in synth-digits dataset, "
-                                   "train the default models (mlp, lenet), evaluate them on "
-                                   "the test part and print a summary."));
-    p.addOption(QStringLiteral("out"), QStringLiteral("folder for models and the preview"),
+                    QStringLiteral("The main job: run the default study (resources/studies/"
+                                   "default.json) end to end into DIR/<study>.frontier — "
+                                   "generate synth-digits, train mlp and lenet, derive int2..int8, "
+                                   "fp16 and sc variants, evaluate ARI and HI on asic45 and a "
+                                   "Cortex-M4F — then print its Pareto front. Models and a "
+                                   "preview of the data land in DIR too. A second run reuses "
+                                   "everything in the project file."));
+    p.addOption(QStringLiteral("out"),
+                QStringLiteral("folder for the project file, models and "
+                               "the preview"),
                 QStringLiteral("DIR"), QStringLiteral("out"));
-    p.addOption(QStringLiteral("dataset"), QStringLiteral("dataset to use"),
-                QStringLiteral("DATASET"), QStringLiteral("synth-digits"));
-    p.addOption(QStringLiteral("recipes"), QStringLiteral("recipes to train, comma-separated"),
-                QStringLiteral("LIST"), QStringLiteral("mlp,lenet"));
-    p.addOption(QStringLiteral("epochs"), QStringLiteral("override the recipes' epochs"),
+    p.addOption(QStringLiteral("study"), QStringLiteral("another study template or spec file"),
+                QStringLiteral("SPEC"), QStringLiteral("default"));
+    p.addOption(QStringLiteral("threads"), QStringLiteral("worker threads (default: all cores)"),
                 QStringLiteral("N"));
     p.addOption(QStringLiteral("json"), QStringLiteral("print one JSON object"));
-    addDatasetOptions(p);
     if (!p.parse(args))
         return ExitOk;
     p.requirePositional(0, {});
@@ -43,111 +86,203 @@ int runDemo(const QStringList &args)
     if (!QDir().mkpath(outDir))
         throw Error(outDir.toStdString(), "cannot create the output folder");
     const bool json = p.isSet(QStringLiteral("json"));
-    const bool chatty = !json;
+    const study::StudySpec spec = study::loadStudySpec(
+        study::findStudySpec(p.value(QStringLiteral("study")).toStdString()));
 
-    QElapsedTimer timer;
-    timer.start();
-    const data::PreparedData prepared = data::prepare(
-        p.value(QStringLiteral("dataset")).toStdString(), datasetOptions(p));
-    const double dataSeconds = double(timer.nsecsElapsed()) * 1e-9;
-    const std::string name = prepared.train.name;
-    if (chatty) {
-        std::printf("dataset  %s: %s (%.2f s)\n", name.c_str(), prepared.description.c_str(),
-                    dataSeconds);
-    }
+    // A preview of the data (the study prepares its own copy; this one is for people).
+    const data::PreparedData prepared
+        = data::prepare(spec.dataset.name, spec.dataset.loadOptions());
+    const std::string dataName = prepared.train.name;
     QString previewPath;
     if (prepared.train.isImage()) {
-        previewPath = QDir(outDir).filePath(QString::fromStdString(name) + QStringLiteral(".png"));
-        // The preview shows raw-looking pixels; normalisation is a monotone map per image.
+        previewPath
+            = QDir(outDir).filePath(QString::fromStdString(dataName) + QStringLiteral(".png"));
         writePreviewPng(prepared.train, previewPath.toStdString(), 12, 3);
-        if (chatty)
+    }
+    if (!json) {
+        std::printf("dataset  %s: %s\n", dataName.c_str(), prepared.description.c_str());
+        if (!previewPath.isEmpty())
             std::printf("preview  %s\n", qPrintable(previewPath));
+        std::fflush(stdout);
     }
 
-    struct Row
-    {
-        QString recipe;
-        QString path;
-        train::TrainedModel trained;
-        int64_t macs = 0;
-        double samplesPerS = 0;
+    const QString projectPath
+        = QDir(outDir).filePath(QString::fromStdString(spec.name) + QStringLiteral(".frontier"));
+    study::RunOptions options;
+    if (p.isSet(QStringLiteral("threads")))
+        options.threads = p.intValue(QStringLiteral("threads"), 1, 1024);
+    Progress progress;
+    options.progress = &progress;
+    const bool tty = stderrIsTerminal();
+    options.log = [tty](const std::string &line) {
+        std::fprintf(stderr, "%s%s\n", tty ? "\r\033[K" : "", line.c_str());
     };
-    std::vector<Row> rows;
-    for (const QString &recipe : p.value(QStringLiteral("recipes")).split(QLatin1Char(','))) {
-        train::RecipeRun run;
-        run.recipe = recipe.trimmed().toStdString();
-        run.options = train::defaultTrainOptions(run.recipe);
-        run.options.seed = p.seedValue(QStringLiteral("seed"));
-        if (p.isSet(QStringLiteral("epochs")))
-            run.options.epochs = p.intValue(QStringLiteral("epochs"), 1, 100000);
-        Progress progress;
-        run.options.progress = &progress;
-        Row row;
-        row.recipe = recipe.trimmed();
-        {
-            ProgressPrinter printer(QStringLiteral("training ") + row.recipe, progress);
-            row.trained = train::trainRecipe(run, prepared);
-        }
-        if (row.trained.report.cancelled)
-            throw Cancelled{};
-        row.path = QDir(outDir).filePath(QString::fromStdString(name) + QLatin1Char('-')
-                                         + row.recipe + QStringLiteral(".fmodel"));
-        model::saveModel(row.trained.model, row.path.toStdString());
+    study::RunReport report;
+    {
+        ProgressPrinter printer(QStringLiteral("study ") + QString::fromStdString(spec.name),
+                                progress);
+        report = study::StudyRunner(projectPath.toStdString()).run(spec, options);
+    }
+    if (report.cancelled())
+        throw Cancelled{};
 
-        const model::Model &m = row.trained.model;
-        row.macs = model::layerTotals(model::layerTable(m)).macs;
-        const model::Engine engine(m);
-        QElapsedTimer t;
-        t.start();
-        engine.run(prepared.test.x.data(), prepared.test.size());
-        row.samplesPerS = prepared.test.size() / std::max(1e-9, double(t.nsecsElapsed()) * 1e-9);
-        if (chatty) {
-            std::printf("trained  %s: test accuracy %s in %.1f s -> %s\n", qPrintable(row.recipe),
-                        qPrintable(percent(row.trained.testAccuracy)),
-                        row.trained.report.seconds, qPrintable(row.path));
-            std::fflush(stdout);
+    // The trained models as .fmodel files beside the project.
+    store::Project project(projectPath.toStdString(), store::Project::Access::ReadOnly);
+    std::vector<std::pair<std::string, QString>> modelFiles;
+    for (const auto &[name, stored] : report.storedModels) {
+        const auto record = project.findModel(stored);
+        if (!record)
+            continue;
+        const QString path = QDir(outDir).filePath(QString::fromStdString(dataName + "-" + name)
+                                                   + QStringLiteral(".fmodel"));
+        const std::vector<uint8_t> bytes = project.modelBytes(record->id);
+        writeFileAtomic(path.toStdString(), bytes.data(), bytes.size());
+        modelFiles.push_back({name, path});
+    }
+
+    const study::StudyResults results = study::StudyResults::load(project, report.studyId);
+    const study::FrontResult front
+        = study::computeFront(results, spec.objectives, spec.constraints);
+    std::vector<int> rows = front.rows;
+    const int energy = results.column("energy_pj");
+    const int accuracy = results.column("accuracy");
+    std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
+        return results.table().at(a, energy) < results.table().at(b, energy);
+    });
+    // Each model in fp32 on the first device: the baseline every saving is measured against.
+    std::vector<int> baselines;
+    for (int r = 0; r < results.rows(); ++r) {
+        const study::TrialConfig &c = results.config(r);
+        if (c.kind == policy::PolicyKind::Single && c.tiers.front().format == "fp32"
+            && c.device == spec.devices.front())
+            baselines.push_back(r);
+    }
+    // The least energy per device that meets the constraints.
+    std::vector<int> best;
+    for (const std::string &device : spec.devices) {
+        int pick = -1;
+        for (int r : results.feasibleRows(spec.constraints)) {
+            if (results.config(r).device != device)
+                continue;
+            if (pick < 0 || results.table().at(r, energy) < results.table().at(pick, energy))
+                pick = r;
         }
-        rows.push_back(std::move(row));
+        if (pick >= 0)
+            best.push_back(pick);
     }
 
     if (json) {
         QJsonObject o;
-        o[QStringLiteral("dataset")] = QString::fromStdString(name);
+        o[QStringLiteral("dataset")] = QString::fromStdString(dataName);
         o[QStringLiteral("content_hash")] = QString::fromStdString(prepared.train.contentHash);
         o[QStringLiteral("train")] = prepared.train.size();
         o[QStringLiteral("calibration")] = prepared.calibration.size();
         o[QStringLiteral("test")] = prepared.test.size();
         if (!previewPath.isEmpty())
             o[QStringLiteral("preview")] = previewPath;
+        o[QStringLiteral("project")] = projectPath;
+        o[QStringLiteral("study")] = QString::fromStdString(spec.name);
+        o[QStringLiteral("trials")] = double(report.trials);
+        o[QStringLiteral("computed")] = double(report.computed);
+        o[QStringLiteral("seconds")] = report.seconds;
         QJsonArray models;
-        for (const Row &r : rows) {
-            QJsonObject mo;
-            mo[QStringLiteral("recipe")] = r.recipe;
-            mo[QStringLiteral("path")] = r.path;
-            mo[QStringLiteral("test_accuracy")] = r.trained.testAccuracy;
-            mo[QStringLiteral("train_seconds")] = r.trained.report.seconds;
-            mo[QStringLiteral("parameters")] = double(r.trained.model.parameterCount());
-            mo[QStringLiteral("macs")] = double(r.macs);
-            mo[QStringLiteral("samples_per_s")] = r.samplesPerS;
-            models.append(mo);
+        for (const auto &[name, path] : modelFiles) {
+            QJsonObject m;
+            m[QStringLiteral("name")] = QString::fromStdString(name);
+            m[QStringLiteral("path")] = path;
+            for (int r : baselines) {
+                if (results.config(r).tiers.front().model == name)
+                    m[QStringLiteral("test_accuracy")] = results.table().at(r, accuracy);
+            }
+            models.append(m);
         }
         o[QStringLiteral("models")] = models;
+        QJsonArray frontRows;
+        for (int r : rows)
+            frontRows.append(rowJson(results, r));
+        o[QStringLiteral("objectives")]
+            = QString::fromStdString(study::objectivesToString(spec.objectives));
+        o[QStringLiteral("front")] = frontRows;
+        QJsonArray bestRows;
+        for (int r : best)
+            bestRows.append(rowJson(results, r));
+        o[QStringLiteral("best")] = bestRows;
         printJson(o);
         return ExitOk;
     }
 
-    std::printf("\nSummary: %s, test part of %d samples\n\n", name.c_str(), prepared.test.size());
-    TextTable table({QStringLiteral("model"), QStringLiteral("test accuracy"),
-                     QStringLiteral("parameters"), QStringLiteral("MACs/sample"),
-                     QStringLiteral("train s"), QStringLiteral("inference samples/s"),
-                     QStringLiteral("file")});
-    for (const Row &r : rows) {
-        table.addRow({r.recipe, percent(r.trained.testAccuracy),
-                      withThousands(r.trained.model.parameterCount()), withThousands(r.macs),
-                      fmt(r.trained.report.seconds, 1), withThousands((long long)r.samplesPerS),
-                      r.path});
+    std::printf("project  %s: study %s, %lld trials (%lld computed now) in %.1f s\n",
+                qPrintable(projectPath), spec.name.c_str(), (long long)report.trials,
+                (long long)report.computed, report.seconds);
+    for (const auto &[name, path] : modelFiles)
+        std::printf("model    %s -> %s\n", name.c_str(), qPrintable(path));
+    std::printf("\nBaselines (fp32 for every sample on %s):\n", spec.devices.front().c_str());
+    TextTable base({QStringLiteral("model"), QStringLiteral("accuracy"), QStringLiteral("energy"),
+                    QStringLiteral("latency us")});
+    for (int r : baselines) {
+        base.addRow({QString::fromStdString(results.config(r).tiers.front().model),
+                     share(results.table().at(r, accuracy)), pj(results.table().at(r, energy)),
+                     fmt(results.table().at(r, results.column("latency_us")), 1)});
     }
+    base.print();
+    std::printf("\nPareto front (%s; %s): %zu of %d trials, '*' the knee\n",
+                study::objectivesToString(spec.objectives).c_str(),
+                spec.constraints.empty() ? "no constraint" : spec.constraints.front().c_str(),
+                rows.size(), results.rows());
+    TextTable table({QStringLiteral("trial"), QStringLiteral("policy"), QStringLiteral("tiers"),
+                     QStringLiteral("threshold"), QStringLiteral("device"),
+                     QStringLiteral("accuracy"), QStringLiteral("escalated"),
+                     QStringLiteral("energy"), QStringLiteral("saving"), QStringLiteral("same")});
+    auto addRow = [&](TextTable &t, int r, const QString &extra) {
+        const study::TrialConfig &c = results.config(r);
+        std::string threshold = c.tauRule;
+        if (c.offloads()) {
+            threshold = c.decision.label();
+            if (!std::isnan(c.decisionTau))
+                threshold.append(" ").append(study::numberText(c.decisionTau));
+        }
+        t.addRow({QString::number(results.table().trialIds[size_t(r)])
+                      + (r == front.knee ? QStringLiteral("*") : QString()),
+                  QString::fromStdString(policy::policyName(c.kind)),
+                  QString::fromStdString(c.knobColumns()[1].second),
+                  QString::fromStdString(threshold), QString::fromStdString(c.device),
+                  share(results.table().at(r, accuracy)),
+                  share(results.table().at(r, results.column("escalated"))),
+                  pj(results.table().at(r, energy)),
+                  share(results.table().at(r, results.column("energy_saving"))), extra});
+    };
+    // Trials with the same outcome (e.g. thresholds between the same two margins) are
+    // shown once.
+    std::vector<std::pair<int, int>> shown; // row, how many more with the same outcome
+    for (int r : rows) {
+        if (!shown.empty()) {
+            const int prev = shown.back().first;
+            if (results.table().at(r, energy) == results.table().at(prev, energy)
+                && results.table().at(r, accuracy) == results.table().at(prev, accuracy)) {
+                ++shown.back().second;
+                continue;
+            }
+        }
+        shown.push_back({r, 0});
+    }
+    for (const auto &[r, more] : shown)
+        addRow(table, r, more > 0 ? QStringLiteral("+%1").arg(more) : QString());
     table.print();
+    std::printf("('same': further trials on the front with the same accuracy and energy)\n");
+    if (!best.empty()) {
+        std::printf("\nLeast energy per device with %s:\n",
+                    spec.constraints.empty() ? "no constraint" : spec.constraints.front().c_str());
+        TextTable bestTable({QStringLiteral("trial"), QStringLiteral("policy"),
+                             QStringLiteral("tiers"), QStringLiteral("threshold"),
+                             QStringLiteral("device"), QStringLiteral("accuracy"),
+                             QStringLiteral("escalated"), QStringLiteral("energy"),
+                             QStringLiteral("saving"), QString()});
+        for (int r : best)
+            addRow(bestTable, r, QString());
+        bestTable.print();
+    }
+    std::printf("\nMore: frontier study trials --project %s --study %s --csv\n",
+                qPrintable(projectPath), spec.name.c_str());
     return ExitOk;
 }
 

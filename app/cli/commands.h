@@ -13,5 +13,10 @@ int runModel(const QStringList &args);
 int runBench(const QStringList &args);
 int runDemo(const QStringList &args);
 int runImport(const QStringList &args);
+int runCost(const QStringList &args);
+int runPresets(const QStringList &args);
+int runVariants(const QStringList &args);
+int runStudy(const QStringList &args);
+int runSweep(const QStringList &args);
 
 } // namespace frontier::cli

@@ -29,6 +29,11 @@ const Entry kCommands[] = {
     {"eval", cli::runEval, "run a model over a dataset or a raw .npy tensor"},
     {"model", cli::runModel, "inspect a model: per-layer table"},
     {"import", cli::runImport, "import an ONNX model into the native .fmodel format"},
+    {"cost", cli::runCost, "energy, latency and memory of a variant on a device, per layer"},
+    {"presets", cli::runPresets, "cost presets: list, show NAME, validate FILE"},
+    {"variants", cli::runVariants, "reduced-precision formats; calibrate and store variants"},
+    {"study", cli::runStudy, "studies in a project file: run, resume, status, trials, front, best"},
+    {"sweep", cli::runSweep, "the threshold curve of ARI or HI from cached or your own scores"},
     {"bench", cli::runBench, "measure FP32 inference throughput (parallel vs serial twin)"},
     {"demo", cli::runDemo, "the main job on the built-in data: generate, train, evaluate"},
 };

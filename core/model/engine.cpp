@@ -1,6 +1,8 @@
 #include "engine.h"
 
 #include "layers/batchnorm.h"
+#include "layers/conv2d.h"
+#include "layers/dense.h"
 
 #include "common/error.h"
 #include "common/progress.h"
@@ -29,12 +31,23 @@ namespace frontier::model {
 //
 // Head rows are copied into the Outputs as soon as the head's layer has run, so heads do
 // not extend the lifetime of their buffers.
+//
+// Dense and conv2d steps run a private copy of their layer prepared for inference
+// (weights packed once for the GEMM kernel; a ReLU that reads only that layer fused into
+// its epilogue and dropped from the plan, as folded BatchNorms are), called through
+// forwardRaw(): the shapes were checked here, and a step that reads the model input
+// reads the caller's samples in place (the block is copied only for other layer types).
+// The kernel computes every output element in the same order whatever the block, so
+// blocks and threads never change a bit of the result.
 
 namespace {
 
 struct Step
 {
     const Layer *layer = nullptr;
+    const Dense *dense = nullptr; // set for dense/conv2d steps that run forwardRaw()
+    const Conv2d *conv = nullptr;
+    Shape inShape; // of the (single) input, for forwardRaw()
     int layerIndex = -1;
     std::vector<int> inputSlots; // -1 = the block's input tensor
     int outSlot = -1;
@@ -55,17 +68,21 @@ struct Scratch
 struct Engine::Plan
 {
     Model model;
-    std::vector<std::unique_ptr<Layer>> foldedLayers;
+    std::vector<std::unique_ptr<Layer>> ownedLayers; // folded and prepared copies
     std::vector<Step> steps;
     std::vector<Shape> shapes; // unfolded layer shapes
     std::vector<int> headWidths;
     int slotCount = 0;
     int folded = 0;
+    bool copiesInput = false; // some step needs the block's input as a Tensor
     int64_t inputSize = 0;
     mutable tbb::enumerable_thread_specific<Scratch> scratch;
 
     void compile();
     void runBlock(Scratch &s, const float *x, int count, int start, Outputs &out) const;
+    void fuseRelus(const std::vector<int> &consumers, std::vector<int> &alias,
+                   std::vector<const Layer *> &runLayer, std::vector<bool> &withRelu);
+    void prepareGemmSteps(const std::vector<bool> &withRelu);
 };
 
 void Engine::Plan::compile()
@@ -119,11 +136,13 @@ void Engine::Plan::compile()
         if (!foldBatchNormInto(*folded, bn))
             continue;
         runLayer[size_t(p)] = folded.get();
-        foldedLayers.push_back(std::move(folded));
+        ownedLayers.push_back(std::move(folded));
         alias[size_t(i)] = p;
         runLayer[size_t(i)] = nullptr;
         ++this->folded;
     }
+    std::vector<bool> withRelu(size_t(count), false);
+    fuseRelus(consumers, alias, runLayer, withRelu);
 
     // Steps in layer order; last use of every produced output.
     std::vector<int> stepOf(size_t(count), -1);
@@ -178,21 +197,108 @@ void Engine::Plan::compile()
         if (lastUse[s] == int(s))
             freeSlots.push_back(step.outSlot);
     }
+    prepareGemmSteps(withRelu);
+}
+
+namespace {
+
+bool initialised(const Layer &layer)
+{
+    const std::vector<Param> &params = layer.params();
+    return std::none_of(params.begin(), params.end(),
+                        [](const Param &p) { return p.value.empty(); });
+}
+
+} // namespace
+
+void Engine::Plan::fuseRelus(const std::vector<int> &consumers, std::vector<int> &alias,
+                             std::vector<const Layer *> &runLayer, std::vector<bool> &withRelu)
+{
+    // A ReLU whose input is read by nothing else (heads included) and is computed by a
+    // dense or conv2d layer (directly, or through a folded BatchNorm) becomes part of it.
+    for (size_t i = 0; i < model.layers.size(); ++i) {
+        const Layer &relu = *model.layers[i];
+        if (relu.type() != "relu" || relu.inputs.size() != 1 || relu.inputs[0] < 0)
+            continue;
+        const int in = relu.inputs[0];
+        if (consumers[size_t(in)] != 1)
+            continue;
+        const int p = alias[size_t(in)];
+        const Layer *producer = runLayer[size_t(p)];
+        if (!producer || withRelu[size_t(p)]
+            || (producer->type() != "dense" && producer->type() != "conv2d")
+            || !initialised(*producer))
+            continue;
+        withRelu[size_t(p)] = true;
+        alias[i] = p;
+        runLayer[i] = nullptr;
+    }
+}
+
+void Engine::Plan::prepareGemmSteps(const std::vector<bool> &withRelu)
+{
+    for (Step &step : steps) {
+        const Layer &layer = *step.layer;
+        const bool dense = layer.type() == "dense";
+        // Uninitialised weights: left to forward(), which reports them when run.
+        if ((!dense && layer.type() != "conv2d") || !initialised(layer))
+            continue;
+        // A private copy (unless the step already runs one, e.g. with a BatchNorm folded).
+        Layer *own = nullptr;
+        for (const std::unique_ptr<Layer> &l : ownedLayers) {
+            if (l.get() == step.layer)
+                own = l.get();
+        }
+        if (!own) {
+            ownedLayers.push_back(layer.clone());
+            own = ownedLayers.back().get();
+        }
+        const int in = model.layers[size_t(step.layerIndex)]->inputs[0];
+        step.inShape = in < 0 ? model.inputShape : shapes[size_t(in)];
+        const bool relu = withRelu[size_t(step.layerIndex)];
+        if (dense) {
+            auto *d = static_cast<Dense *>(own);
+            d->prepareInference(relu);
+            step.dense = d;
+        } else {
+            auto *c = static_cast<Conv2d *>(own);
+            c->prepareInference(relu);
+            step.conv = c;
+        }
+        step.layer = own;
+    }
+    for (const Step &step : steps) {
+        if (step.dense || step.conv)
+            continue;
+        for (int slot : step.inputSlots)
+            copiesInput = copiesInput || slot < 0;
+    }
 }
 
 void Engine::Plan::runBlock(Scratch &s, const float *x, int count, int start, Outputs &out) const
 {
     if (int(s.slots.size()) < slotCount)
         s.slots.resize(size_t(slotCount));
-    s.input.resize(count, model.inputShape);
-    std::memcpy(s.input.data.data(), x, sizeof(float) * size_t(int64_t(count) * inputSize));
+    if (copiesInput) {
+        s.input.resize(count, model.inputShape);
+        std::memcpy(s.input.data.data(), x, sizeof(float) * size_t(int64_t(count) * inputSize));
+    }
     for (const Step &step : steps) {
-        s.ins.clear();
-        for (int slot : step.inputSlots)
-            s.ins.push_back(slot < 0 ? &s.input : &s.slots[size_t(slot)]);
         Tensor &result = s.slots[size_t(step.outSlot)];
         result.resize(count, step.shape);
-        step.layer->forward(s.ins, result, s.ws);
+        if (step.dense || step.conv) {
+            const int slot = step.inputSlots[0];
+            const float *in = slot < 0 ? x : s.slots[size_t(slot)].data.data();
+            if (step.dense)
+                step.dense->forwardRaw(in, count, result.data.data());
+            else
+                step.conv->forwardRaw(in, step.inShape, count, result.data.data(), s.ws);
+        } else {
+            s.ins.clear();
+            for (int slot : step.inputSlots)
+                s.ins.push_back(slot < 0 ? &s.input : &s.slots[size_t(slot)]);
+            step.layer->forward(s.ins, result, s.ws);
+        }
         if (result.n != count || int64_t(result.data.size()) != int64_t(count) * numel(step.shape))
             throw Error(step.layer->where(), "forward() produced a tensor of the wrong size");
         for (int h : step.heads) {

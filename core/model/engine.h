@@ -38,7 +38,9 @@ struct Outputs
 
 // FP32 inference for one model. The constructor copies the model and compiles a plan:
 // it validates shapes and heads (Error on a bad graph), folds every BatchNorm whose only
-// input is a dense or conv2d layer read by nothing else into that layer's weights, and
+// input is a dense or conv2d layer read by nothing else into that layer's weights, fuses
+// every ReLU whose only input is such a layer (or its folded BatchNorm) into the layer's
+// GEMM epilogue, packs dense weights once for the GEMM kernel (model/layers/gemm.h), and
 // assigns activation buffers by liveness. run() may be called concurrently from several
 // threads; the Engine itself is immutable after construction.
 //

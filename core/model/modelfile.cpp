@@ -178,7 +178,8 @@ std::vector<std::string> getStrings(const QJsonArray &a, const std::string &cont
     return out;
 }
 
-QJsonObject architecture(const Model &model, std::vector<float> &blob)
+QJsonObject architecture(const Model &model, std::vector<float> &blob,
+                         const std::vector<std::string> &variants)
 {
     QJsonObject root;
     root.insert(QStringLiteral("format"), QStringLiteral("frontier-model"));
@@ -240,8 +241,36 @@ QJsonObject architecture(const Model &model, std::vector<float> &blob)
         heads.append(ho);
     }
     root.insert(QStringLiteral("heads"), heads);
-    root.insert(QStringLiteral("variants"), QJsonArray());
+    QJsonArray stored;
+    for (size_t i = 0; i < variants.size(); ++i) {
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(
+            QByteArray(variants[i].data(), qsizetype(variants[i].size())), &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject())
+            throw Error("model " + model.name,
+                        "variant " + std::to_string(i) + " is not a JSON object");
+        stored.append(doc.object());
+    }
+    root.insert(QStringLiteral("variants"), stored);
     return root;
+}
+
+std::vector<std::string> parseVariants(const QJsonObject &root)
+{
+    std::vector<std::string> out;
+    if (!root.contains(QLatin1String("variants")))
+        return out;
+    const QJsonValue v = root.value(QLatin1String("variants"));
+    if (!v.isArray())
+        bad("bad JSON: \"variants\" is not an array");
+    const QJsonArray a = v.toArray();
+    for (qsizetype i = 0; i < a.size(); ++i) {
+        if (!a[i].isObject())
+            bad("bad JSON: variants[" + std::to_string(i) + "] is not an object");
+        const QByteArray text = QJsonDocument(a[i].toObject()).toJson(QJsonDocument::Compact);
+        out.emplace_back(text.constData(), size_t(text.size()));
+    }
+    return out;
 }
 
 Model parseArchitecture(const QJsonObject &root, const float *blob, uint64_t blobCount)
@@ -412,9 +441,7 @@ Model parseArchitecture(const QJsonObject &root, const float *blob, uint64_t blo
             bad("bad graph: duplicate head name '" + h.name + "'");
         model.heads.push_back(std::move(h));
     }
-    if (root.contains(QLatin1String("variants"))
-        && !root.value(QLatin1String("variants")).isArray())
-        bad("bad JSON: \"variants\" is not an array");
+    parseVariants(root); // validates them
     return model;
 }
 
@@ -422,12 +449,17 @@ Model parseArchitecture(const QJsonObject &root, const float *blob, uint64_t blo
 
 std::vector<uint8_t> serializeModel(const Model &model)
 {
+    return serializeModel(model, {});
+}
+
+std::vector<uint8_t> serializeModel(const Model &model, const std::vector<std::string> &variants)
+{
     if (model.heads.empty())
         throw Error("model " + model.name, "has no output head");
     model.layerShapes(); // throws on a broken graph
     std::vector<float> blob;
     const QByteArray json
-        = QJsonDocument(architecture(model, blob)).toJson(QJsonDocument::Indented);
+        = QJsonDocument(architecture(model, blob, variants)).toJson(QJsonDocument::Indented);
 
     std::vector<uint8_t> out(sizeof kMagic);
     std::memcpy(out.data(), kMagic, sizeof kMagic);
@@ -448,6 +480,11 @@ std::vector<uint8_t> serializeModel(const Model &model)
 }
 
 Model deserializeModel(const std::vector<uint8_t> &bytes, const std::string &where)
+{
+    return deserializeModelFile(bytes, where).model;
+}
+
+ModelFile deserializeModelFile(const std::vector<uint8_t> &bytes, const std::string &where)
 {
     const size_t size = bytes.size();
     const uint8_t *p = bytes.data();
@@ -497,7 +534,10 @@ Model deserializeModel(const std::vector<uint8_t> &bytes, const std::string &whe
     for (size_t i = 0; i < blob.size(); ++i)
         blob[i] = std::bit_cast<float>(getU32(b + 4 * i));
     try {
-        return parseArchitecture(doc.object(), blob.data(), blobCount);
+        ModelFile file;
+        file.model = parseArchitecture(doc.object(), blob.data(), blobCount);
+        file.variants = parseVariants(doc.object());
+        return file;
     } catch (const BadFile &e) {
         throw Error(where, e.reason);
     }
@@ -505,9 +545,15 @@ Model deserializeModel(const std::vector<uint8_t> &bytes, const std::string &whe
 
 void saveModel(const Model &model, const std::string &path)
 {
+    saveModel(model, path, {});
+}
+
+void saveModel(const Model &model, const std::string &path,
+               const std::vector<std::string> &variants)
+{
     std::vector<uint8_t> bytes;
     try {
-        bytes = serializeModel(model);
+        bytes = serializeModel(model, variants);
     } catch (const Error &e) {
         throw Error(path, std::string("cannot save: ") + e.what());
     }
@@ -517,6 +563,11 @@ void saveModel(const Model &model, const std::string &path)
 Model loadModel(const std::string &path)
 {
     return deserializeModel(readFileBytes(path), path);
+}
+
+ModelFile loadModelFile(const std::string &path)
+{
+    return deserializeModelFile(readFileBytes(path), path);
 }
 
 } // namespace frontier::model

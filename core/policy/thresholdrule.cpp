@@ -14,6 +14,15 @@ namespace frontier::policy {
 
 namespace {
 
+double mean(double sum, size_t count)
+{
+    return sum / double(count);
+}
+
+} // namespace
+
+namespace {
+
 const char *kWhere = "threshold rule";
 
 std::string squeeze(const std::string &text)
@@ -158,10 +167,14 @@ double ThresholdRule::resolve(const std::vector<float> &margins, const std::vect
         }
         if (count == 0)
             return 0;
-        if (m_kind == Kind::MaxMismatch)
-            return mx;
-        const double mean = sum / double(count);
-        return std::min(1.0, mn - (mean - mn) * std::log(1.0 - m_parameter));
+        // A sample escalates when margin < τ; the rules name the largest margin that must
+        // still escalate, so τ is the next double above it. With quantised scores the
+        // mismatches often tie at exactly that margin (e.g. 0), and τ = margin would
+        // escalate none of them.
+        const double bound = m_kind == Kind::MaxMismatch
+                                 ? mx
+                                 : mn - (mean(sum, count) - mn) * std::log(1.0 - m_parameter);
+        return std::min(1.0, std::nextafter(bound, INFINITY));
     }
     case Kind::Fidelity: {
         if (n == 0)

@@ -12,10 +12,11 @@ namespace frontier::policy {
 // predictions; the cascade is then evaluated on the test split with that τ. A sample
 // stops at the reduced tier when its margin >= τ.
 //   Value     τ as given
-//   M         the largest margin among the samples whose reduced and full predictions
-//             differ; 0 when there is none
+//   M         just above the largest margin among the samples whose reduced and full
+//             predictions differ (the next double, so that every such sample escalates,
+//             ties included); 0 when there is none
 //   PDF q     a shifted exponential fitted to those margins (loc = min, scale = mean - min):
-//             τ = min - (mean - min)·ln(1 - q), capped at 1; 0 when there is none
+//             just above τ_q = min - (mean - min)·ln(1 - q), capped at 1; 0 when there is none
 //   Fidelity  the smallest τ for which the two-tier cascade (this tier, then the full
 //             model) agrees with the full model on at least a share x of the calibration
 //             samples; fidelity only changes where τ passes a margin, so τ is 0 or the

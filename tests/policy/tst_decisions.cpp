@@ -57,13 +57,16 @@ void TestDecisions::thresholdRules_data()
     QTest::addColumn<QString>("rule");
     QTest::addColumn<double>("tau");
     QTest::newRow("value") << "0.25" << 0.25;
-    QTest::newRow("M") << "M" << double(0.50f);
+    // M and PDF name the largest margin that escalates; τ is the next double above it.
+    QTest::newRow("M") << "M" << above(0.50f);
     // min 0.1, mean 0.3: τ = 0.1 - 0.2 ln(1 - q)
     QTest::newRow("PDF 0.5") << "PDF 0.5"
-                             << double(0.10f)
-                                    - ((double(0.10f) + double(0.30f) + double(0.50f)) / 3
-                                       - double(0.10f))
-                                          * std::log(0.5);
+                             << std::nextafter(
+                                    double(0.10f)
+                                        - ((double(0.10f) + double(0.30f) + double(0.50f)) / 3
+                                           - double(0.10f))
+                                              * std::log(0.5),
+                                    INFINITY);
     QTest::newRow("PDF 0.99 capped") << "PDF 0.99" << 1.0;
     // Fidelity when the k smallest margins escalate: 3/6, 3/6, 4/6, 4/6, 5/6, 6/6, 6/6.
     QTest::newRow("fidelity>=0.5") << "fidelity>=0.5" << 0.0;
@@ -169,10 +172,10 @@ void TestDecisions::ariThresholdsPerTier()
     TierOutputs full = TierOutputs::fromPredictions({0, 0, 2, 3}, {1, 1, 1, 1});
     const std::vector<double> taus
         = resolveAriThresholds({ThresholdRule::maxMismatch()}, {t0, t1, full});
-    QCOMPARE(taus, (std::vector<double>{double(0.2f), double(0.8f)}));
+    QCOMPARE(taus, (std::vector<double>{above(0.2f), above(0.8f)}));
     const std::vector<double> mixed = resolveAriThresholds(
         {ThresholdRule::value(0.05), ThresholdRule::maxMismatch()}, {t0, t1, full});
-    QCOMPARE(mixed, (std::vector<double>{0.05, double(0.8f)}));
+    QCOMPARE(mixed, (std::vector<double>{0.05, above(0.8f)}));
     QVERIFY_THROWS_EXCEPTION(Error, resolveAriThresholds({ThresholdRule::maxMismatch()}, {t0}));
     QVERIFY_THROWS_EXCEPTION(
         Error, resolveAriThresholds({ThresholdRule::maxMismatch(), ThresholdRule::maxMismatch(),

@@ -1,6 +1,7 @@
 #include "conv2d.h"
 
 #include "eigen.h"
+#include "gemm.h"
 #include "layerutil.h"
 
 #include "common/error.h"
@@ -8,6 +9,10 @@
 
 #include <algorithm>
 #include <cmath>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 namespace frontier::model {
 
@@ -22,6 +27,14 @@ enum { Weight, Bias };
 // column buffer (floats).
 constexpr int64_t targetColumns = 512;
 constexpr int64_t maxColumnFloats = int64_t(1) << 21;
+// forward(): output pixels per sample from which every sample gets its own GEMMs,
+// written straight into the output (no scatter); smaller maps are batched.
+constexpr int64_t directPixels = 64;
+
+int64_t roundUp16(int64_t v)
+{
+    return (v + 15) / 16 * 16;
+}
 
 } // namespace
 
@@ -29,7 +42,7 @@ struct Conv2d::Geometry
 {
     int c, h, w;   // input
     int f, oh, ow; // output
-    int kh, kw, sh, sw, pt, pl;
+    int kh, kw, sh, sw, pt, pl, pb, pr;
     int groups;
     int cg, fg;     // channels and filters per group
     int64_t kg;     // rows of one group's columns: cg · kh · kw
@@ -37,11 +50,13 @@ struct Conv2d::Geometry
     int64_t p;      // output pixels: oh · ow
     bool pointwise; // 1x1, stride 1, no padding: the input is its own column matrix
 
-    int blockSize(int n) const
+    // Samples per im2col block; 1 for a pointwise convolution whose input is used in
+    // place of the columns (inPlace).
+    int blockSize(int n, bool inPlace = true) const
     {
         int64_t b = std::max<int64_t>(1, (targetColumns + p - 1) / p);
         b = std::min<int64_t>(b, std::max<int64_t>(1, maxColumnFloats / (k * p)));
-        if (pointwise)
+        if (pointwise && inPlace)
             b = 1;
         return int(std::min<int64_t>(b, n));
     }
@@ -49,13 +64,14 @@ struct Conv2d::Geometry
 
 namespace {
 
-// Unfolds `count` consecutive samples into col [k, count · p] (row-major): row
-// (c, ki, kj), column (sample, oy, ox) = in[sample][c][oy·sh - pt + ki][ox·sw - pl + kj]
-// or 0 in the padding.
+// Unfolds `count` consecutive samples into col [k, count · p] (row-major, leading
+// dimension ld >= count · p, default count · p): row (c, ki, kj), column (sample, oy, ox)
+// = in[sample][c][oy·sh - pt + ki][ox·sw - pl + kj] or 0 in the padding.
 template<typename G>
-void im2col(const G &g, const float *in, int count, float *col)
+void im2col(const G &g, const float *in, int count, float *col, int64_t ld = 0)
 {
-    const int64_t ld = int64_t(count) * g.p;
+    if (ld == 0)
+        ld = int64_t(count) * g.p;
     const int64_t sampleSize = int64_t(g.c) * g.h * g.w;
     for (int c = 0; c < g.c; ++c) {
         for (int ki = 0; ki < g.kh; ++ki) {
@@ -84,6 +100,53 @@ void im2col(const G &g, const float *in, int count, float *col)
                         }
                         std::fill(dst + xHi, dst + g.ow, 0.0f);
                     }
+                }
+            }
+        }
+    }
+}
+
+// im2col() of one sample for a horizontal stride of 1, through a zero-padded copy of the
+// sample (padded [c, h + pt + pb, w + pl + pr], borders zero on entry; unused without
+// padding): every row segment is then a plain copy of ow floats. Output maps of a few
+// pixels make these segments short and many (1,500 of 10 floats per sample for 5x5 over
+// 6 channels of 14x14), so with AVX-512 each 16 floats are one masked load and store
+// with a mask computed once, instead of a memmove call and two memsets.
+template<typename G>
+void im2colStride1(const G &g, const float *in, float *col, int64_t ld, float *padded)
+{
+    const bool pad = g.pt || g.pl || g.pb || g.pr;
+    const int hp = pad ? g.h + g.pt + g.pb : g.h;
+    const int wp = pad ? g.w + g.pl + g.pr : g.w;
+    const float *src = in;
+    if (pad) {
+        for (int c = 0; c < g.c; ++c) {
+            for (int y = 0; y < g.h; ++y) {
+                const float *from = in + (int64_t(c) * g.h + y) * g.w;
+                std::copy(from, from + g.w, padded + (int64_t(c) * hp + y + g.pt) * wp + g.pl);
+            }
+        }
+        src = padded;
+    }
+    const int ow = g.ow;
+#if defined(__AVX512F__)
+    const auto tail = __mmask16((uint32_t(1) << (ow - (ow - 1) / 16 * 16)) - 1u);
+#endif
+    for (int c = 0; c < g.c; ++c) {
+        for (int ki = 0; ki < g.kh; ++ki) {
+            for (int kj = 0; kj < g.kw; ++kj) {
+                float *dst = col + ((int64_t(c) * g.kh + ki) * g.kw + kj) * ld;
+                const float *from = src + (int64_t(c) * hp + ki) * wp + kj;
+                for (int oy = 0; oy < g.oh; ++oy, dst += ow, from += int64_t(g.sh) * wp) {
+#if defined(__AVX512F__)
+                    int x = 0;
+                    for (; x + 16 < ow; x += 16)
+                        _mm512_storeu_ps(dst + x, _mm512_loadu_ps(from + x));
+                    _mm512_mask_storeu_ps(dst + x, tail, _mm512_maskz_loadu_ps(tail, from + x));
+#else
+                    for (int x = 0; x < ow; ++x)
+                        dst[x] = from[x];
+#endif
                 }
             }
         }
@@ -187,6 +250,8 @@ Conv2d::Geometry Conv2d::geometry(const Shape &input) const
     g.sw = m_sw;
     g.pt = m_pt;
     g.pl = m_pl;
+    g.pb = m_pb;
+    g.pr = m_pr;
     g.groups = m_groups;
     g.cg = g.c / m_groups;
     g.fg = m_filters / m_groups;
@@ -207,42 +272,79 @@ Shape Conv2d::outputShape(const std::vector<Shape> &inputs) const
     return {m_filters, g.oh, g.ow};
 }
 
+void Conv2d::prepareInference(bool fuseRelu)
+{
+    m_fusedRelu = fuseRelu;
+}
+
 void Conv2d::forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const
 {
     const int n = detail::prepareForward(*this, in, out);
-    const Geometry g = geometry(in[0]->shape);
-    const int block = g.blockSize(n);
-    const ConstMatrixMap weight(m_params[Weight].value.data(), g.f, g.kg);
-    const float *bias = m_params[Bias].value.data();
-    if (!g.pointwise)
-        ws.a.resize(size_t(g.k * block * g.p));
-    if (block > 1)
-        ws.b.resize(size_t(int64_t(g.f) * block * g.p));
+    if (n > 0)
+        forwardRaw(in[0]->data.data(), in[0]->shape, n, out.data.data(), ws);
+}
 
+void Conv2d::forwardRaw(const float *x, const Shape &input, int n, float *y, Workspace &ws) const
+{
+    const Geometry g = geometry(input);
+    const float *weight = m_params[Weight].value.data();
+    const float *bias = m_params[Bias].value.data();
+    const int64_t inSize = int64_t(g.c) * g.h * g.w;
+    const int64_t outSize = int64_t(g.f) * g.p;
+    gemm::Epilogue epilogue;
+    epilogue.activation = m_fusedRelu ? gemm::Activation::Relu : gemm::Activation::None;
+
+    // result [f, columns] (leading dimension ldc) = weight · col, group by group.
+    auto multiply = [&](const float *col, int64_t ld, int64_t columns, float *result, int64_t ldc) {
+        for (int grp = 0; grp < g.groups; ++grp) {
+            epilogue.rowBias = bias + grp * g.fg;
+            gemm::sgemm(g.fg, int(columns), int(g.kg), weight + grp * g.fg * g.kg, g.kg,
+                        gemm::rowMajor(col + grp * g.kg * ld, ld), result + grp * g.fg * ldc, ldc,
+                        epilogue);
+        }
+    };
+
+    if (g.p >= directPixels) {
+        // Rows of 16-float multiples keep the vector loads of the columns aligned.
+        const int64_t ld = g.pointwise ? g.p : roundUp16(g.p);
+        float *col = g.pointwise ? nullptr : gemm::alignedScratch(ws.a, g.k * ld);
+        float *padded = nullptr;
+        if (g.sw == 1 && !g.pointwise) {
+            const int64_t size = int64_t(g.c) * (g.h + g.pt + g.pb) * (g.w + g.pl + g.pr);
+            ws.c.assign(size_t(size), 0.0f);
+            padded = ws.c.data();
+        }
+        for (int s = 0; s < n; ++s) {
+            const float *xs = x + s * inSize;
+            if (padded) {
+                im2colStride1(g, xs, col, ld, padded);
+                xs = col;
+            } else if (!g.pointwise) {
+                im2col(g, xs, 1, col, ld);
+                xs = col;
+            }
+            multiply(xs, ld, g.p, y + s * outSize, g.p);
+        }
+        return;
+    }
+
+    // Small maps: im2col over blocks of samples, one GEMM per block, then scatter
+    // [f, (sample, pixel)] back to NCHW.
+    const int block = g.blockSize(n, false);
+    const int64_t ld = roundUp16(int64_t(block) * g.p);
+    float *col = gemm::alignedScratch(ws.a, g.k * ld);
+    if (ws.b.size() < size_t(int64_t(g.f) * block * g.p))
+        ws.b.resize(size_t(int64_t(g.f) * block * g.p));
     for (int n0 = 0; n0 < n; n0 += block) {
         const int count = std::min(block, n - n0);
         const int64_t cols = count * g.p;
-        const float *colData = in[0]->sample(n0);
-        if (!g.pointwise) {
-            im2col(g, in[0]->sample(n0), count, ws.a.data());
-            colData = ws.a.data();
-        }
-        float *result = count == 1 ? out.sample(n0) : ws.b.data();
-        const ConstMatrixMap col(colData, g.k, cols);
-        MatrixMap res(result, g.f, cols);
-        for (int grp = 0; grp < g.groups; ++grp) {
-            res.middleRows(grp * g.fg, g.fg).noalias()
-                = weight.middleRows(grp * g.fg, g.fg) * col.middleRows(grp * g.kg, g.kg);
-        }
-        // Scatter [f, (sample, pixel)] back to NCHW and add the bias.
+        im2col(g, x + n0 * inSize, count, col, ld);
+        multiply(col, ld, cols, ws.b.data(), cols);
         for (int s = 0; s < count; ++s) {
-            float *dst = out.sample(n0 + s);
+            float *dst = y + (n0 + s) * outSize;
             for (int f = 0; f < g.f; ++f) {
-                const float *src = result + f * cols + s * g.p;
-                float *d = dst + f * g.p;
-                const float b = bias[f];
-                for (int64_t i = 0; i < g.p; ++i)
-                    d[i] = src[i] + b;
+                const float *src = ws.b.data() + f * cols + s * g.p;
+                std::copy(src, src + g.p, dst + f * g.p);
             }
         }
     }
@@ -277,7 +379,8 @@ void Conv2d::forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) co
                             }
                         }
                     }
-                    y[(int64_t(f) * g.oh + oy) * g.ow + ox] = float(acc);
+                    y[(int64_t(f) * g.oh + oy) * g.ow + ox]
+                        = m_fusedRelu && !(acc > 0.0) ? 0.0f : float(acc);
                 }
             }
         }
@@ -290,6 +393,8 @@ void Conv2d::backward(const std::vector<const Tensor *> &in, const Tensor &out,
                       Workspace &ws) const
 {
     (void)cache;
+    if (m_fusedRelu)
+        throw Error(where(), "backward() through a fused ReLU (an inference-only copy)");
     const bool wantParams = detail::prepareBackward(*this, in, out, gradOut, gradIn, gradParams);
     Tensor *gx = gradIn.empty() ? nullptr : gradIn[0];
     if (!wantParams && !gx)

@@ -51,17 +51,50 @@ Shape Dense::outputShape(const std::vector<Shape> &inputs) const
     return {m_units};
 }
 
+void Dense::prepareInference(bool fuseRelu)
+{
+    const std::vector<float> &w = m_params[Weight].value;
+    if (w.empty() || w.size() % size_t(m_units) != 0
+        || m_params[Bias].value.size() != size_t(m_units))
+        throw Error(where(), "prepareInference() needs initialised weights");
+    const int inSize = int(w.size() / size_t(m_units));
+    m_packed.resize(size_t(gemm::packedPanelsSize(inSize, m_units)));
+    gemm::packPanelsTransposed(w.data(), m_units, inSize, m_packed.data());
+    m_packedInput = inSize;
+    m_fusedRelu = fuseRelu;
+}
+
 void Dense::forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const
 {
     (void)ws;
     const int n = detail::prepareForward(*this, in, out);
-    const int inSize = int(in[0]->sampleSize());
-    const ConstMatrixMap x(in[0]->data.data(), n, inSize);
-    const ConstMatrixMap w(m_params[Weight].value.data(), m_units, inSize);
-    const ConstVectorMap b(m_params[Bias].value.data(), m_units);
-    MatrixMap y(out.data.data(), n, m_units);
-    y.noalias() = x * w.transpose();
-    y.rowwise() += b;
+    if (n > 0)
+        forwardRaw(in[0]->data.data(), n, out.data.data());
+}
+
+void Dense::forwardRaw(const float *x, int n, float *y) const
+{
+    const int inSize = int(m_params[Weight].value.size() / size_t(m_units));
+    const float *bias = m_params[Bias].value.data();
+    if (m_packedInput != inSize) {
+        // Not prepared: packing the weights for one call would cost more than the GEMM
+        // at training batch sizes, so Eigen multiplies by the transpose in place.
+        const ConstMatrixMap xm(x, n, inSize);
+        const ConstMatrixMap w(m_params[Weight].value.data(), m_units, inSize);
+        const ConstVectorMap b(bias, m_units);
+        MatrixMap ym(y, n, m_units);
+        ym.noalias() = xm * w.transpose();
+        ym.rowwise() += b;
+        if (m_fusedRelu)
+            ym = ym.cwiseMax(0.0f);
+        return;
+    }
+    gemm::Epilogue epilogue;
+    epilogue.columnBias = bias;
+    epilogue.activation = m_fusedRelu ? gemm::Activation::Relu : gemm::Activation::None;
+    const gemm::PanelView packed{m_packed.data(), gemm::panelWidth,
+                                 int64_t(inSize) * gemm::panelWidth};
+    gemm::sgemm(n, m_units, inSize, x, inSize, packed, y, m_units, epilogue);
 }
 
 void Dense::forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) const
@@ -76,7 +109,7 @@ void Dense::forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) con
             double acc = m_params[Bias].value[size_t(u)];
             for (int64_t i = 0; i < inSize; ++i)
                 acc += double(x[i]) * w[u * inSize + i];
-            y[u] = float(acc);
+            y[u] = m_fusedRelu && !(acc > 0.0) ? 0.0f : float(acc);
         }
     }
 }
@@ -88,6 +121,8 @@ void Dense::backward(const std::vector<const Tensor *> &in, const Tensor &out,
 {
     (void)cache;
     (void)ws;
+    if (m_fusedRelu)
+        throw Error(where(), "backward() through a fused ReLU (an inference-only copy)");
     const bool wantParams = detail::prepareBackward(*this, in, out, gradOut, gradIn, gradParams);
     const int n = in[0]->n;
     const int inSize = int(in[0]->sampleSize());

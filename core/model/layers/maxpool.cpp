@@ -80,10 +80,45 @@ void MaxPool::pool(const Tensor &in, Tensor &out, int *argmax) const
     }
 }
 
+namespace {
+
+// pool() for 2x2 windows at stride 2 without padding, the LeNet/VGG case: the same
+// values (each candidate replaces the best only when greater, so NaN never wins and the
+// first of equal values stays), without the generic window bounds and argmax tracking.
+void pool2x2(const Tensor &in, Tensor &out)
+{
+    const int h = in.shape[1], w = in.shape[2];
+    const int oh = out.shape[1], ow = out.shape[2];
+    const int64_t planes = int64_t(in.n) * in.shape[0];
+    const auto better = [](float v, float best) { return v > best ? v : best; };
+    for (int64_t pl = 0; pl < planes; ++pl) {
+        const float *x = in.data.data() + pl * h * w;
+        float *y = out.data.data() + pl * oh * ow;
+        for (int oy = 0; oy < oh; ++oy) {
+            const float *r0 = x + 2 * oy * w;
+            const float *r1 = r0 + w;
+            float *d = y + oy * ow;
+            for (int ox = 0; ox < ow; ++ox) {
+                float best = better(r0[2 * ox], -std::numeric_limits<float>::infinity());
+                best = better(r0[2 * ox + 1], best);
+                best = better(r1[2 * ox], best);
+                d[ox] = better(r1[2 * ox + 1], best);
+            }
+        }
+    }
+}
+
+} // namespace
+
 void MaxPool::forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const
 {
     (void)ws;
     detail::prepareForward(*this, in, out);
+    if (m_kh == 2 && m_kw == 2 && m_sh == 2 && m_sw == 2 && m_pt == 0 && m_pl == 0 && m_pb == 0
+        && m_pr == 0) {
+        pool2x2(*in[0], out);
+        return;
+    }
     pool(*in[0], out, nullptr);
 }
 

@@ -1,0 +1,521 @@
+// frontier study run|resume|status|list|trials|front|best — studies in a project file.
+
+#include "cli.h"
+#include "commands.h"
+
+#include "common/error.h"
+#include "store/project.h"
+#include "study/constraint.h"
+#include "study/specreader.h"
+#include "study/studylibrary.h"
+#include "study/studyresults.h"
+#include "study/studyrunner.h"
+#include "study/studyspec.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace frontier::cli {
+
+namespace {
+
+using study::FrontResult;
+using study::StudyResults;
+
+void addProject(CommandParser &p)
+{
+    p.addOption(QStringLiteral("project"), QStringLiteral("the project file (*.frontier)"),
+                QStringLiteral("P"));
+}
+
+std::string projectPath(const CommandParser &p)
+{
+    return p.require(QStringLiteral("project")).toStdString();
+}
+
+// Metric columns in a fixed, readable order: the policy metrics as Metrics::named() lists
+// them, then anything else the trials have.
+std::vector<std::string> orderedMetrics(const StudyResults &r)
+{
+    std::vector<std::string> out;
+    for (const std::string &m : study::knownMetrics()) {
+        if (r.column(m) >= 0)
+            out.push_back(m);
+    }
+    for (const std::string &c : r.columns()) {
+        if (std::find(out.begin(), out.end(), c) == out.end())
+            out.push_back(c);
+    }
+    return out;
+}
+
+QString number(double v)
+{
+    return std::isnan(v) ? QString() : QString::fromStdString(study::numberText(v));
+}
+
+// For text tables: shares with four decimals, large values without, others 4 digits.
+QString shortNumber(const std::string &metric, double v)
+{
+    if (std::isnan(v))
+        return QString();
+    static const std::vector<std::string> shares{
+        "accuracy",       "fidelity",      "escalated",
+        "offloaded",      "energy_saving", "device_energy_saving",
+        "latency_saving", "tau",           "decision_tau"};
+    if (std::find(shares.begin(), shares.end(), metric) != shares.end()
+        || metric.rfind("reached_", 0) == 0)
+        return QString::number(v, 'f', 4);
+    if (std::abs(v) >= 100)
+        return withThousands((long long)std::llround(v));
+    return QString::number(v, 'g', 4);
+}
+
+QString csvCell(const std::string &text)
+{
+    QString s = QString::fromStdString(text);
+    if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"'))) {
+        s.replace(QLatin1String("\""), QLatin1String("\"\""));
+        s = QLatin1Char('"') + s + QLatin1Char('"');
+    }
+    return s;
+}
+
+// One row per trial: id, hash, knobs, metrics. CSV on stdout.
+void printTrialsCsv(const StudyResults &r, const std::vector<int> &rows)
+{
+    const std::vector<std::string> metrics = orderedMetrics(r);
+    QStringList header{QStringLiteral("trial"), QStringLiteral("hash")};
+    for (const auto &knob : study::TrialConfig().knobColumns())
+        header << QString::fromStdString(knob.first);
+    for (const std::string &m : metrics)
+        header << QString::fromStdString(m);
+    std::printf("%s\n", qPrintable(header.join(QLatin1Char(','))));
+    for (int row : rows) {
+        QStringList cells{QString::number(r.table().trialIds[size_t(row)]),
+                          QString::fromStdString(r.hash(row))};
+        for (const auto &knob : r.config(row).knobColumns())
+            cells << csvCell(knob.second);
+        for (const std::string &m : metrics)
+            cells << number(r.table().at(row, r.column(m)));
+        std::printf("%s\n", qPrintable(cells.join(QLatin1Char(','))));
+    }
+    std::fflush(stdout);
+}
+
+QJsonObject trialJson(const StudyResults &r, int row)
+{
+    QJsonObject o;
+    o[QStringLiteral("trial")] = double(r.table().trialIds[size_t(row)]);
+    o[QStringLiteral("hash")] = QString::fromStdString(r.hash(row));
+    for (const auto &knob : r.config(row).knobColumns()) {
+        if (!knob.second.empty())
+            o[QString::fromStdString(knob.first)] = QString::fromStdString(knob.second);
+    }
+    QJsonObject metrics;
+    for (const std::string &m : orderedMetrics(r)) {
+        const double v = r.table().at(row, r.column(m));
+        if (!std::isnan(v))
+            metrics[QString::fromStdString(m)] = v;
+    }
+    o[QStringLiteral("metrics")] = metrics;
+    return o;
+}
+
+// A compact text table: the knobs that vary plus the chosen metrics.
+void printTrialsTable(const StudyResults &r, const std::vector<int> &rows,
+                      const std::vector<std::string> &metrics, int knee = -1)
+{
+    QStringList header{QStringLiteral("trial"), QStringLiteral("policy"), QStringLiteral("tiers"),
+                       QStringLiteral("knobs"), QStringLiteral("device")};
+    for (const std::string &m : metrics)
+        header << QString::fromStdString(m);
+    TextTable table(header);
+    for (int row : rows) {
+        const study::TrialConfig &c = r.config(row);
+        QString knobs;
+        for (const auto &[name, value] : c.knobColumns()) {
+            if (value.empty() || name == "policy" || name == "tiers" || name == "device")
+                continue;
+            knobs += (knobs.isEmpty() ? QString() : QStringLiteral(" "))
+                     + QString::fromStdString(name + "=" + value);
+        }
+        QStringList cells{QString::number(r.table().trialIds[size_t(row)])
+                              + (row == knee ? QStringLiteral("*") : QString()),
+                          QString::fromStdString(policy::policyName(c.kind)),
+                          QString::fromStdString(c.knobColumns()[1].second), knobs,
+                          QString::fromStdString(c.device)};
+        for (const std::string &m : metrics) {
+            const int col = r.column(m);
+            cells << (col < 0 ? QString() : shortNumber(m, r.table().at(row, col)));
+        }
+        table.addRow(cells);
+    }
+    table.print();
+}
+
+void printReport(const study::RunReport &rep, bool json)
+{
+    if (json) {
+        QJsonObject o;
+        o[QStringLiteral("study")] = QString::fromStdString(rep.study);
+        o[QStringLiteral("status")] = QString::fromStdString(rep.status);
+        o[QStringLiteral("trials")] = double(rep.trials);
+        o[QStringLiteral("computed")] = double(rep.computed);
+        o[QStringLiteral("failed")] = double(rep.failed);
+        o[QStringLiteral("reused")] = double(rep.reused);
+        o[QStringLiteral("models_trained")] = rep.assets.modelsTrained;
+        o[QStringLiteral("models_reused")] = rep.assets.modelsReused;
+        o[QStringLiteral("variants_run")] = rep.assets.outputsComputed;
+        o[QStringLiteral("variants_cached")] = rep.assets.outputsReused;
+        o[QStringLiteral("front_size")] = double(rep.frontSize);
+        o[QStringLiteral("hypervolume")] = rep.hypervolume;
+        o[QStringLiteral("knee_trial")] = double(rep.kneeTrialId);
+        o[QStringLiteral("seconds")] = rep.seconds;
+        printJson(o);
+        return;
+    }
+    std::printf("study %s: %s in %.1f s: %lld trials, %lld computed (%lld failed), %lld already "
+                "done; models trained %d, reused %d; variants run %d, cached %d; front %lld "
+                "trials\n",
+                rep.study.c_str(), rep.status.c_str(), rep.seconds, (long long)rep.trials,
+                (long long)rep.computed, (long long)rep.failed, (long long)rep.reused,
+                rep.assets.modelsTrained, rep.assets.modelsReused, rep.assets.outputsComputed,
+                rep.assets.outputsReused, (long long)rep.frontSize);
+}
+
+int runOrResume(const QStringList &args, bool resume)
+{
+    CommandParser p(resume ? QStringLiteral("study resume") : QStringLiteral("study run"),
+                    resume ? QStringLiteral("Finish an interrupted study from its stored spec.")
+                           : QStringLiteral("Run a study spec (docs/study-spec.md) into a "
+                                            "project file; trials already done are kept."));
+    if (!resume)
+        p.addPositional(QStringLiteral("spec"), QStringLiteral("the study spec (JSON), or the name "
+                                                               "of a template in "
+                                                               "resources/studies"));
+    addProject(p);
+    if (resume)
+        p.addOption(QStringLiteral("study"),
+                    QStringLiteral("the study (default: the only "
+                                   "unfinished one)"),
+                    QStringLiteral("NAME"));
+    p.addOption(QStringLiteral("threads"), QStringLiteral("worker threads (default: all cores)"),
+                QStringLiteral("N"));
+    p.addOption(QStringLiteral("json"), QStringLiteral("print the report as JSON"));
+    if (!p.parse(args))
+        return ExitOk;
+    const QStringList pos = p.requirePositional(resume ? 0 : 1, QStringLiteral("SPEC.json"));
+    const bool json = p.isSet(QStringLiteral("json"));
+    study::RunOptions options;
+    if (p.isSet(QStringLiteral("threads")))
+        options.threads = p.intValue(QStringLiteral("threads"), 1, 1024);
+    Progress progress;
+    options.progress = &progress;
+    const bool tty = stderrIsTerminal();
+    options.log = [tty](const std::string &line) {
+        std::fprintf(stderr, "%s%s\n", tty ? "\r\033[K" : "", line.c_str());
+    };
+    study::StudyRunner runner(projectPath(p));
+    study::RunReport report;
+    {
+        ProgressPrinter printer(QStringLiteral("study"), progress);
+        if (resume)
+            report = runner.resume(p.value(QStringLiteral("study")).toStdString(), options);
+        else
+            report = runner.run(study::loadStudySpec(study::findStudySpec(pos.at(0).toStdString())),
+                                options);
+    }
+    printReport(report, json);
+    return report.cancelled() ? ExitCancelled : ExitOk;
+}
+
+QJsonObject studyJson(store::Project &project, const store::StudyRecord &s)
+{
+    const store::TrialCounts counts = project.trialCounts(s.id);
+    QJsonObject o;
+    o[QStringLiteral("name")] = QString::fromStdString(s.name);
+    o[QStringLiteral("status")] = QString::fromStdString(store::toString(s.status));
+    o[QStringLiteral("trials")] = double(counts.total());
+    o[QStringLiteral("done")] = double(counts.done);
+    o[QStringLiteral("failed")] = double(counts.failed);
+    o[QStringLiteral("pending")] = double(counts.pending);
+    o[QStringLiteral("running")] = double(counts.running);
+    o[QStringLiteral("created")] = QString::fromStdString(s.created);
+    o[QStringLiteral("updated")] = QString::fromStdString(s.updated);
+    return o;
+}
+
+int statusOrList(const QStringList &args, bool list)
+{
+    CommandParser p(list ? QStringLiteral("study list") : QStringLiteral("study status"),
+                    list ? QStringLiteral("The studies of a project file.")
+                         : QStringLiteral("Progress of the studies of a project file: trials "
+                                          "by status and the stored fronts."));
+    addProject(p);
+    if (!list)
+        p.addOption(QStringLiteral("study"), QStringLiteral("only this study"),
+                    QStringLiteral("NAME"));
+    p.addOption(QStringLiteral("json"), QStringLiteral("print JSON"));
+    if (!p.parse(args))
+        return ExitOk;
+    p.requirePositional(0, {});
+    store::Project project(projectPath(p), store::Project::Access::ReadOnly);
+    std::vector<store::StudyRecord> studies = project.studies();
+    const std::string only = list ? std::string() : p.value(QStringLiteral("study")).toStdString();
+    if (!only.empty()) {
+        std::erase_if(studies, [&](const store::StudyRecord &s) { return s.name != only; });
+        if (studies.empty())
+            throw Error(project.path(), "no study named '" + only + "'");
+    }
+    QJsonArray array;
+    TextTable table({QStringLiteral("study"), QStringLiteral("status"), QStringLiteral("trials"),
+                     QStringLiteral("done"), QStringLiteral("failed"), QStringLiteral("pending"),
+                     QStringLiteral("running"), QStringLiteral("updated")});
+    for (const store::StudyRecord &s : studies) {
+        QJsonObject o = studyJson(project, s);
+        if (!list) {
+            const study::StudySpec spec = study::parseStudySpec(
+                QByteArray::fromStdString(s.spec), project.path() + ": study " + s.name);
+            const std::string objectives = study::objectivesToString(spec.objectives);
+            if (const auto front = project.findFront(s.id, objectives)) {
+                QJsonObject f;
+                f[QStringLiteral("objectives")] = QString::fromStdString(objectives);
+                f[QStringLiteral("size")] = double(front->trialIds.size());
+                f[QStringLiteral("hypervolume")] = front->hypervolume;
+                f[QStringLiteral("knee_trial")] = double(front->kneeTrialId);
+                o[QStringLiteral("front")] = f;
+            }
+        }
+        array.append(o);
+        table.addRow({QString::fromStdString(s.name), o.value(QStringLiteral("status")).toString(),
+                      QString::number(o.value(QStringLiteral("trials")).toDouble()),
+                      QString::number(o.value(QStringLiteral("done")).toDouble()),
+                      QString::number(o.value(QStringLiteral("failed")).toDouble()),
+                      QString::number(o.value(QStringLiteral("pending")).toDouble()),
+                      QString::number(o.value(QStringLiteral("running")).toDouble()),
+                      QString::fromStdString(s.updated)});
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonObject o;
+        o[QStringLiteral("studies")] = array;
+        printJson(o);
+        return ExitOk;
+    }
+    table.print();
+    for (const QJsonValue &v : array) {
+        const QJsonObject f = v.toObject().value(QStringLiteral("front")).toObject();
+        if (!f.isEmpty())
+            std::printf("front of %s (%s): %d trials, hypervolume %g, knee trial %lld\n",
+                        qPrintable(v.toObject().value(QStringLiteral("name")).toString()),
+                        qPrintable(f.value(QStringLiteral("objectives")).toString()),
+                        f.value(QStringLiteral("size")).toInt(),
+                        f.value(QStringLiteral("hypervolume")).toDouble(),
+                        (long long)f.value(QStringLiteral("knee_trial")).toDouble());
+    }
+    return ExitOk;
+}
+
+int trials(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("study trials"),
+                    QStringLiteral("The done trials of a study: knobs and every metric."));
+    addProject(p);
+    p.addOption(QStringLiteral("study"), QStringLiteral("the study"), QStringLiteral("NAME"));
+    p.addOption(QStringLiteral("where"),
+                QStringLiteral("only trials meeting constraints, e.g. "
+                               "\"accuracy>=0.98\""),
+                QStringLiteral("C"));
+    p.addOption(QStringLiteral("csv"), QStringLiteral("print CSV"));
+    p.addOption(QStringLiteral("json"), QStringLiteral("print JSON"));
+    if (!p.parse(args))
+        return ExitOk;
+    p.requirePositional(0, {});
+    store::Project project(projectPath(p), store::Project::Access::ReadOnly);
+    const StudyResults r
+        = StudyResults::load(project, p.require(QStringLiteral("study")).toStdString());
+    std::vector<std::string> where;
+    if (p.isSet(QStringLiteral("where")))
+        where.push_back(p.value(QStringLiteral("where")).toStdString());
+    const std::vector<int> rows = r.feasibleRows(where);
+    if (p.isSet(QStringLiteral("csv"))) {
+        printTrialsCsv(r, rows);
+    } else if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray a;
+        for (int row : rows)
+            a.append(trialJson(r, row));
+        printJson(QJsonObject{{QStringLiteral("trials"), a}});
+    } else {
+        printTrialsTable(
+            r, rows,
+            {"accuracy", "fidelity", "escalated", "energy_pj", "latency_us", "memory_bytes"});
+    }
+    return ExitOk;
+}
+
+int front(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("study front"),
+                    QStringLiteral("The Pareto front of a study over chosen objectives; '*' "
+                                   "marks the knee."));
+    addProject(p);
+    p.addOption(QStringLiteral("study"), QStringLiteral("the study"), QStringLiteral("NAME"));
+    p.addOption(QStringLiteral("objectives"),
+                QStringLiteral("e.g. energy_pj:min,accuracy:max "
+                               "(default: the spec's)"),
+                QStringLiteral("LIST"));
+    p.addOption(QStringLiteral("where"), QStringLiteral("constraints (default: the spec's)"),
+                QStringLiteral("C"));
+    p.addOption(QStringLiteral("csv"), QStringLiteral("print CSV"));
+    p.addOption(QStringLiteral("json"), QStringLiteral("print JSON"));
+    if (!p.parse(args))
+        return ExitOk;
+    p.requirePositional(0, {});
+    store::Project project(projectPath(p), store::Project::Access::ReadOnly);
+    const std::string name = p.require(QStringLiteral("study")).toStdString();
+    const auto record = project.findStudy(name);
+    if (!record)
+        throw Error(project.path(), "no study named '" + name + "'");
+    const study::StudySpec spec = study::parseStudySpec(QByteArray::fromStdString(record->spec),
+                                                        project.path() + ": study " + name);
+    const std::vector<study::Objective> objectives
+        = p.isSet(QStringLiteral("objectives"))
+              ? study::parseObjectives(p.value(QStringLiteral("objectives")).toStdString())
+              : spec.objectives;
+    const std::vector<std::string> where
+        = p.isSet(QStringLiteral("where"))
+              ? std::vector<std::string>{p.value(QStringLiteral("where")).toStdString()}
+              : spec.constraints;
+    const StudyResults r = StudyResults::load(project, record->id);
+    const FrontResult f = study::computeFront(r, objectives, where);
+    std::vector<int> rows = f.rows;
+    const int first = r.column(objectives.front().name);
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](int a, int b) { return r.table().at(a, first) < r.table().at(b, first); });
+    if (p.isSet(QStringLiteral("csv"))) {
+        printTrialsCsv(r, rows);
+        return ExitOk;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonObject o;
+        o[QStringLiteral("study")] = QString::fromStdString(name);
+        o[QStringLiteral("objectives")]
+            = QString::fromStdString(study::objectivesToString(objectives));
+        o[QStringLiteral("hypervolume")] = f.hypervolume;
+        QJsonArray ref;
+        for (double v : f.reference)
+            ref.append(v);
+        o[QStringLiteral("reference")] = ref;
+        QJsonArray a;
+        for (int row : rows)
+            a.append(trialJson(r, row));
+        o[QStringLiteral("front")] = a;
+        if (f.knee >= 0)
+            o[QStringLiteral("knee")] = trialJson(r, f.knee);
+        printJson(o);
+        return ExitOk;
+    }
+    std::vector<std::string> metrics;
+    for (const study::Objective &o : objectives)
+        metrics.push_back(o.name);
+    for (const char *m : {"accuracy", "energy_pj", "latency_us", "escalated"}) {
+        if (std::find(metrics.begin(), metrics.end(), m) == metrics.end())
+            metrics.push_back(m);
+    }
+    std::printf("front of %s over %s (%zu of %d trials; hypervolume %g)\n", name.c_str(),
+                study::objectivesToString(objectives).c_str(), rows.size(), r.rows(),
+                f.hypervolume);
+    printTrialsTable(r, rows, metrics, f.knee);
+    return ExitOk;
+}
+
+int best(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("study best"),
+                    QStringLiteral("The trial with the least (or most) of a metric among those "
+                                   "meeting constraints."));
+    addProject(p);
+    p.addOption(QStringLiteral("study"), QStringLiteral("the study"), QStringLiteral("NAME"));
+    p.addOption(QStringLiteral("min"), QStringLiteral("metric to minimise"), QStringLiteral("M"));
+    p.addOption(QStringLiteral("max"), QStringLiteral("metric to maximise"), QStringLiteral("M"));
+    p.addOption(QStringLiteral("where"), QStringLiteral("constraints, e.g. \"accuracy>=0.98\""),
+                QStringLiteral("C"));
+    p.addOption(QStringLiteral("json"), QStringLiteral("print JSON"));
+    if (!p.parse(args))
+        return ExitOk;
+    p.requirePositional(0, {});
+    if (p.isSet(QStringLiteral("min")) == p.isSet(QStringLiteral("max")))
+        throw UsageError{QStringLiteral("study best: give one of --min and --max")};
+    const bool maximize = p.isSet(QStringLiteral("max"));
+    const std::string metric
+        = p.value(maximize ? QStringLiteral("max") : QStringLiteral("min")).toStdString();
+    store::Project project(projectPath(p), store::Project::Access::ReadOnly);
+    const StudyResults r
+        = StudyResults::load(project, p.require(QStringLiteral("study")).toStdString());
+    const int column = r.column(metric);
+    if (column < 0)
+        throw Error("--" + std::string(maximize ? "max" : "min"),
+                    "no trial has the metric '" + metric + "'");
+    const std::string where = p.value(QStringLiteral("where")).toStdString();
+    const std::vector<study::Constraint> constraints
+        = where.empty() ? std::vector<study::Constraint>()
+                        : study::parseConstraints(where, r.columns());
+    const int row
+        = study::bestRow(r.table().values, int(r.columns().size()), column,
+                         maximize ? study::Sense::Maximize : study::Sense::Minimize, constraints);
+    if (row < 0)
+        throw Error("study best",
+                    "no trial meets "
+                        + (where.empty() ? std::string("--where") : "'" + where + "'"));
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson(trialJson(r, row));
+        return ExitOk;
+    }
+    printTrialsTable(
+        r, {row},
+        {metric, "accuracy", "fidelity", "escalated", "energy_pj", "latency_us", "memory_bytes"});
+    return ExitOk;
+}
+
+} // namespace
+
+int runStudy(const QStringList &args)
+{
+    const QString sub = args.value(0);
+    const QStringList rest = args.mid(1);
+    if (sub == QLatin1String("run"))
+        return runOrResume(rest, false);
+    if (sub == QLatin1String("resume"))
+        return runOrResume(rest, true);
+    if (sub == QLatin1String("status"))
+        return statusOrList(rest, false);
+    if (sub == QLatin1String("list"))
+        return statusOrList(rest, true);
+    if (sub == QLatin1String("trials"))
+        return trials(rest);
+    if (sub == QLatin1String("front"))
+        return front(rest);
+    if (sub == QLatin1String("best"))
+        return best(rest);
+    if (sub == QLatin1String("--help") || sub == QLatin1String("-h") || sub.isEmpty()) {
+        std::printf(
+            "Usage: frontier study run|resume|status|list|trials|front|best [options]\n"
+            "  run SPEC.json --project P [--threads N] [--json]   run a study "
+            "(docs/study-spec.md)\n"
+            "  resume --project P [--study NAME]                  finish an interrupted study\n"
+            "  status|list --project P [--json]                   the studies and their trials\n"
+            "  trials --project P --study NAME [--csv|--json]     knobs and metrics per trial\n"
+            "  front --project P --study NAME [--objectives energy_pj:min,accuracy:max]\n"
+            "        [--where C] [--csv|--json]                   the Pareto front\n"
+            "  best --project P --study NAME --min M [--where \"accuracy>=0.98\"]\n");
+        return sub.isEmpty() ? ExitUsage : ExitOk;
+    }
+    throw UsageError{QStringLiteral("study: unknown subcommand '") + sub
+                     + QStringLiteral("' (run, resume, status, list, trials, front, best)")};
+}
+
+} // namespace frontier::cli

@@ -1,0 +1,284 @@
+#include "bitstream.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cmath>
+
+#include "simd.h"
+
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+#define FRONTIER_SC_AVX512 1
+#endif
+#if defined(FRONTIER_SC_AVX512) && defined(__AVX512VPOPCNTDQ__)
+#define FRONTIER_SC_VPOPCNT 1
+#endif
+
+namespace frontier::numeric {
+
+namespace {
+
+// Maximal-length taps (Xilinx XAPP052, "Efficient Shift Registers, LFSR Counters, and
+// Long Pseudo-Random Sequence Generators", table 3), k = 2..16. Every mask is checked for
+// period 2^k - 1 by tst_stochastic.
+const std::vector<std::vector<int>> kTaps = {{},
+                                             {},
+                                             {2, 1},
+                                             {3, 2},
+                                             {4, 3},
+                                             {5, 3},
+                                             {6, 5},
+                                             {7, 6},
+                                             {8, 6, 5, 4},
+                                             {9, 5},
+                                             {10, 7},
+                                             {11, 9},
+                                             {12, 6, 4, 1},
+                                             {13, 4, 3, 1},
+                                             {14, 5, 3, 1},
+                                             {15, 14},
+                                             {16, 15, 13, 4}};
+
+void checkBits(int k)
+{
+    if (k < 2 || k > 16)
+        throw Error("stochastic computing",
+                    "stream bits k = " + std::to_string(k) + " is outside 2..16");
+}
+
+} // namespace
+
+uint32_t lfsrMask(int k, int role)
+{
+    checkBits(k);
+    uint32_t mask = 0;
+    for (int tap : kTaps[size_t(k)]) {
+        const int t = role == 0 || tap == k ? tap : k - tap;
+        mask |= 1u << (t - 1);
+    }
+    return mask;
+}
+
+int streamWords(int k)
+{
+    return int(((int64_t(1) << k) + 63) / 64);
+}
+
+StreamSource::StreamSource(int k, int role, bool lowDiscrepancy)
+    : m_k(k)
+    , m_ld(lowDiscrepancy)
+{
+    checkBits(k);
+    const uint32_t length = 1u << k;
+    m_cycle.resize(length);
+    if (!lowDiscrepancy) {
+        const uint32_t mask = lfsrMask(k, role);
+        uint32_t state = 1;
+        m_cycle[0] = 0;
+        for (uint32_t t = 1; t < length; ++t) {
+            m_cycle[t] = uint16_t(state);
+            state = lfsrStep(state, mask);
+        }
+        m_doubled = m_cycle;
+        m_doubled.insert(m_doubled.end(), m_cycle.begin(), m_cycle.end());
+        return;
+    }
+    // Direction numbers V_j = m_j << (k - j): van der Corput (m_j = 1) for role 0, the
+    // second Sobol dimension (m_j = 2 m_{j-1} XOR m_{j-1}, m_1 = 1) for role 1.
+    std::vector<uint32_t> v(static_cast<size_t>(k));
+    uint32_t m = 1;
+    for (int j = 1; j <= k; ++j) {
+        if (role != 0 && j > 1)
+            m = (m << 1) ^ m;
+        v[size_t(j - 1)] = (role == 0 ? 1u : m) << (k - j);
+    }
+    for (uint32_t t = 0; t < length; ++t) {
+        uint32_t r = 0;
+        for (int j = 0; j < k; ++j) {
+            if (t & (1u << j))
+                r ^= v[size_t(j)];
+        }
+        m_cycle[t] = uint16_t(r);
+    }
+}
+
+uint32_t StreamSource::value(uint32_t offset, int64_t t) const
+{
+    const uint32_t mask = uint32_t(length() - 1);
+    if (m_ld)
+        return m_cycle[size_t(t) & mask] ^ (offset & mask);
+    return m_cycle[size_t((uint64_t(t) + offset) & mask)];
+}
+
+void StreamSource::generate(uint32_t offset, uint32_t c, uint64_t *words) const
+{
+    const int64_t length = this->length();
+    offset &= uint32_t(length - 1);
+    const uint16_t *seq = m_ld ? m_cycle.data() : m_doubled.data() + offset;
+    const uint16_t shift = m_ld ? uint16_t(offset) : uint16_t(0);
+    if (length < 64) {
+        uint64_t w = 0;
+        for (int64_t t = 0; t < length; ++t)
+            w |= uint64_t((seq[t] ^ shift) < c) << t;
+        words[0] = w;
+        return;
+    }
+#if defined(FRONTIER_SC_AVX512)
+    const __m512i threshold = _mm512_set1_epi16(short(c > 0xFFFF ? 0xFFFF : c));
+    const __m512i xorShift = _mm512_set1_epi16(short(shift));
+    for (int64_t t = 0; t < length; t += 64) {
+        const __m512i lo = _mm512_xor_si512(_mm512_loadu_si512(seq + t), xorShift);
+        const __m512i hi = _mm512_xor_si512(_mm512_loadu_si512(seq + t + 32), xorShift);
+        const uint64_t a = _mm512_cmplt_epu16_mask(lo, threshold);
+        const uint64_t b = _mm512_cmplt_epu16_mask(hi, threshold);
+        words[t / 64] = a | (b << 32);
+    }
+#else
+    for (int64_t t = 0; t < length; t += 64) {
+        uint64_t w = 0;
+        for (int j = 0; j < 64; ++j)
+            w |= uint64_t((seq[t + j] ^ shift) < c) << j;
+        words[t / 64] = w;
+    }
+#endif
+}
+
+uint32_t bipolarLevel(double v, int k)
+{
+    const double length = double(int64_t(1) << k);
+    if (std::isnan(v))
+        return uint32_t(length / 2);
+    const double level = std::nearbyint((std::clamp(v, -1.0, 1.0) + 1.0) * (length / 2));
+    return uint32_t(std::clamp(level, 0.0, length - 1));
+}
+
+namespace {
+
+#if defined(FRONTIER_SC_VPOPCNT)
+
+template<int R, int C>
+void popTile(int64_t words, const uint64_t *a, int64_t lda, const uint64_t *b, int64_t ldb,
+             int64_t *out, int64_t ldo)
+{
+    __m512i acc[R][C];
+    for (int r = 0; r < R; ++r) {
+        for (int c = 0; c < C; ++c)
+            acc[r][c] = _mm512_setzero_si512();
+    }
+    for (int64_t i = 0; i < words; i += 8) {
+        const __mmask8 m = words - i >= 8 ? __mmask8(0xFF) : __mmask8((1u << (words - i)) - 1);
+        __m512i bv[C];
+        for (int c = 0; c < C; ++c)
+            bv[c] = _mm512_maskz_loadu_epi64(m, b + c * ldb + i);
+        for (int r = 0; r < R; ++r) {
+            const __m512i av = _mm512_maskz_loadu_epi64(m, a + r * lda + i);
+            for (int c = 0; c < C; ++c)
+                acc[r][c]
+                    = _mm512_add_epi64(acc[r][c], _mm512_popcnt_epi64(_mm512_xor_si512(av, bv[c])));
+        }
+    }
+    for (int r = 0; r < R; ++r) {
+        for (int c = 0; c < C; ++c)
+            out[r * ldo + c] += _mm512_reduce_add_epi64(acc[r][c]);
+    }
+}
+
+using PopTileFn
+    = void (*)(int64_t, const uint64_t *, int64_t, const uint64_t *, int64_t, int64_t *, int64_t);
+
+// [rows 1..4][cols 1..4]
+constexpr PopTileFn kPopTiles[4][4]
+    = {{popTile<1, 1>, popTile<1, 2>, popTile<1, 3>, popTile<1, 4>},
+       {popTile<2, 1>, popTile<2, 2>, popTile<2, 3>, popTile<2, 4>},
+       {popTile<3, 1>, popTile<3, 2>, popTile<3, 3>, popTile<3, 4>},
+       {popTile<4, 1>, popTile<4, 2>, popTile<4, 3>, popTile<4, 4>}};
+
+#endif
+
+} // namespace
+
+void xorPopcount(int64_t rows, int64_t cols, int64_t words, const uint64_t *a, int64_t lda,
+                 const uint64_t *b, int64_t ldb, int64_t *out, int64_t ldo)
+{
+    for (int64_t m = 0; m < rows; ++m) {
+        for (int64_t n = 0; n < cols; ++n)
+            out[m * ldo + n] = 0;
+    }
+#if defined(FRONTIER_SC_VPOPCNT)
+    // Chunks of the reduction keep a tile of b in L1 while the rows of a stream from L2.
+    constexpr int64_t chunk = 1024;
+    for (int64_t i0 = 0; i0 < words; i0 += chunk) {
+        const int64_t len = std::min(chunk, words - i0);
+        for (int64_t n = 0; n < cols; n += 4) {
+            const int c = int(std::min<int64_t>(4, cols - n));
+            for (int64_t m = 0; m < rows; m += 4) {
+                const int r = int(std::min<int64_t>(4, rows - m));
+                kPopTiles[r - 1][c - 1](len, a + m * lda + i0, lda, b + n * ldb + i0, ldb,
+                                        out + m * ldo + n, ldo);
+            }
+        }
+    }
+#else
+    for (int64_t m = 0; m < rows; ++m) {
+        for (int64_t n = 0; n < cols; ++n) {
+            int64_t d = 0;
+            for (int64_t i = 0; i < words; ++i)
+                d += std::popcount(a[m * lda + i] ^ b[n * ldb + i]);
+            out[m * ldo + n] = d;
+        }
+    }
+#endif
+}
+
+namespace {
+volatile uint64_t g_popcountSink = 0;
+}
+
+double popcountBitsPerSecond(double seconds)
+{
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    int64_t bits = 0;
+    uint64_t sink = 0;
+    double elapsed = 0;
+    do {
+        constexpr int64_t iterations = 1 << 20;
+#if defined(FRONTIER_SC_VPOPCNT)
+        __m512i x[8];
+        __m512i acc[8];
+        for (int j = 0; j < 8; ++j) {
+            x[j] = _mm512_set1_epi64(int64_t(0x0123456789ABCDEFull * uint64_t(j + 1)));
+            acc[j] = _mm512_setzero_si512();
+        }
+        for (int64_t it = 0; it < iterations; ++it) {
+            // The empty asm keeps the compiler from hoisting the loop-invariant popcounts.
+            __asm__ volatile(""
+                             : "+v"(x[0]), "+v"(x[1]), "+v"(x[2]), "+v"(x[3]), "+v"(x[4]),
+                               "+v"(x[5]), "+v"(x[6]), "+v"(x[7]));
+            for (int j = 0; j < 8; ++j)
+                acc[j] = _mm512_add_epi64(acc[j], _mm512_popcnt_epi64(x[j]));
+        }
+        for (int j = 0; j < 8; ++j)
+            sink += uint64_t(_mm512_reduce_add_epi64(acc[j]));
+        bits += iterations * 8 * 512;
+#else
+        uint64_t x[4] = {0x0123456789ABCDEFull, 0xFEDCBA9876543210ull, 0x5555AAAA3333CCCCull,
+                         0x0F0F0F0FF0F0F0F0ull};
+        uint64_t acc[4] = {0, 0, 0, 0};
+        for (int64_t it = 0; it < iterations; ++it) {
+            __asm__ volatile("" : "+r"(x[0]), "+r"(x[1]), "+r"(x[2]), "+r"(x[3]));
+            for (int j = 0; j < 4; ++j)
+                acc[j] += uint64_t(std::popcount(x[j]));
+        }
+        sink += acc[0] + acc[1] + acc[2] + acc[3];
+        bits += iterations * 4 * 64;
+#endif
+        elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (elapsed < seconds);
+    g_popcountSink = sink; // keeps the counted popcounts alive
+    return double(bits) / elapsed;
+}
+
+} // namespace frontier::numeric

@@ -1,0 +1,147 @@
+#include "minifloatkernel.h"
+
+#include "common/error.h"
+
+#include <cmath>
+
+namespace frontier::numeric {
+
+MinifloatKernel::MinifloatKernel(const KernelSetup &setup)
+    : WeightedKernel(WeightedGeometry::of(*setup.layer, setup.input))
+    , m_name(setup.format.name)
+    , m_format(Minifloat::fromSpec(setup.format))
+    , m_accumulateInFormat(setup.format.accumulateInFormat)
+{
+    const std::vector<float> &w = setup.layer->param("weight")->value;
+    const std::vector<float> &b = setup.layer->param("bias")->value;
+    for (float v : w) {
+        if (!std::isfinite(v))
+            throw Error(setup.layer->where(), "has non-finite weights; cannot round to " + m_name);
+    }
+    m_weights.resize(w.size());
+    for (size_t i = 0; i < w.size(); ++i)
+        m_weights[i] = m_format.round(w[i]);
+    for (float v : b)
+        m_bias.push_back(m_format.round(v));
+    if (!m_g.conv)
+        m_packed = packWeights(m_weights.data(), m_g.outputs, int(m_g.k));
+}
+
+std::string MinifloatKernel::describe() const
+{
+    return m_name
+           + (m_accumulateInFormat ? ": accumulation in the format"
+                                   : ": ordered float32 fma accumulation");
+}
+
+// The final bias addition: a float32 add then one rounding (float32 accumulation), or one
+// rounding of the exact sum (:acc).
+float MinifloatKernel::addBias(float acc, int channel) const
+{
+    const float b = m_bias[size_t(channel)];
+    if (m_accumulateInFormat)
+        return m_format.roundDouble(double(acc) + double(b));
+    return m_format.round(acc + b);
+}
+
+// The :acc chain over k terms of x (stride apart) and w.
+float MinifloatKernel::dot(const float *x, int64_t stride, const float *w, int64_t k) const
+{
+    float acc = 0.0f;
+    for (int64_t j = 0; j < k; ++j) {
+        const float p = m_format.roundDouble(double(x[j * stride]) * double(w[j]));
+        acc = m_format.roundDouble(double(acc) + double(p));
+    }
+    return acc;
+}
+
+void MinifloatKernel::sequentialDense(const float *xr, int n, float *out) const
+{
+    const int u = m_g.outputs;
+    for (int i = 0; i < n; ++i) {
+        for (int c = 0; c < u; ++c) {
+            const float acc = dot(xr + int64_t(i) * m_g.k, 1, m_weights.data() + c * m_g.k, m_g.k);
+            out[int64_t(i) * u + c] = addBias(acc, c);
+        }
+    }
+}
+
+void MinifloatKernel::forward(const model::Tensor &in, model::Tensor &out, KernelScratch &s,
+                              int64_t) const
+{
+    const int n = in.n;
+    const int64_t total = int64_t(n) * m_g.inSize;
+    s.f0.resize(size_t(total));
+    for (int64_t i = 0; i < total; ++i)
+        s.f0[size_t(i)] = m_format.round(in.data[size_t(i)]);
+    const int64_t k = m_g.k;
+    if (!m_g.conv) {
+        const int u = m_g.outputs;
+        float *y = out.data.data();
+        if (m_accumulateInFormat) {
+            sequentialDense(s.f0.data(), n, y);
+            return;
+        }
+        orderedGemmPacked(n, s.f0.data(), k, m_packed, y, u);
+        for (int i = 0; i < n; ++i) {
+            for (int c = 0; c < u; ++c) {
+                float &v = y[int64_t(i) * u + c];
+                v = addBias(v, c);
+            }
+        }
+        return;
+    }
+    const int64_t p = m_g.pixels;
+    const int fg = m_g.outputsPerGroup();
+    s.f1.resize(size_t(k * p));
+    for (int i = 0; i < n; ++i) {
+        const float *x = s.f0.data() + int64_t(i) * m_g.inSize;
+        for (int g = 0; g < m_g.groups; ++g) {
+            im2col(m_g, g, x, s.f1.data(), 0.0f);
+            const int c0 = g * fg;
+            float *y = out.sample(i) + int64_t(c0) * p;
+            if (m_accumulateInFormat) {
+                for (int f = 0; f < fg; ++f) {
+                    for (int64_t j = 0; j < p; ++j)
+                        y[f * p + j] = dot(s.f1.data() + j, p, m_weights.data() + (c0 + f) * k, k);
+                }
+            } else {
+                orderedGemm(fg, p, k, m_weights.data() + int64_t(c0) * k, k, s.f1.data(), p, y, p);
+            }
+            for (int f = 0; f < fg; ++f) {
+                for (int64_t j = 0; j < p; ++j)
+                    y[f * p + j] = addBias(y[f * p + j], c0 + f);
+            }
+        }
+    }
+}
+
+void MinifloatKernel::forwardNaive(const model::Tensor &in, model::Tensor &out, int64_t) const
+{
+    const int fg = m_g.outputsPerGroup();
+    const int64_t k = m_g.k;
+    for (int i = 0; i < in.n; ++i) {
+        const float *x = in.sample(i);
+        float *y = out.sample(i);
+        for (int c = 0; c < m_g.outputs; ++c) {
+            const int g = c / fg;
+            for (int64_t p = 0; p < m_g.pixels; ++p) {
+                float acc = 0.0f;
+                for (int64_t j = 0; j < k; ++j) {
+                    const int64_t at = inputIndex(m_g, g, j, p);
+                    const float xr = at < 0 ? 0.0f : m_format.round(x[at]);
+                    const float w = m_weights[size_t(c * k + j)];
+                    if (m_accumulateInFormat) {
+                        const float prod = m_format.roundDouble(double(xr) * double(w));
+                        acc = m_format.roundDouble(double(acc) + double(prod));
+                    } else {
+                        acc = std::fma(xr, w, acc);
+                    }
+                }
+                y[int64_t(c) * m_g.pixels + p] = addBias(acc, c);
+            }
+        }
+    }
+}
+
+} // namespace frontier::numeric

@@ -1,0 +1,92 @@
+#include "weightedgeometry.h"
+
+#include "common/error.h"
+
+namespace frontier::numeric {
+
+namespace {
+
+int attr(const model::Attributes &a, const char *key, size_t index, int fallback)
+{
+    const auto it = a.find(key);
+    if (it == a.end() || it->second.empty())
+        return fallback;
+    const std::vector<double> &v = it->second;
+    return int(v[index < v.size() ? index : v.size() - 1]);
+}
+
+} // namespace
+
+bool WeightedGeometry::isWeighted(const model::Layer &layer)
+{
+    return layer.type() == "dense" || layer.type() == "conv2d";
+}
+
+WeightedGeometry WeightedGeometry::of(const model::Layer &layer, const model::Shape &input)
+{
+    WeightedGeometry g;
+    const model::Param *weight = layer.param("weight");
+    const model::Param *bias = layer.param("bias");
+    if (!isWeighted(layer) || !weight || !bias || weight->shape.empty())
+        throw Error(layer.where(), "is not an initialised dense or conv2d layer");
+    g.inSize = model::numel(input);
+    g.outputs = weight->shape[0];
+    g.k = int64_t(weight->value.size()) / std::max(1, g.outputs);
+    if (layer.type() == "dense") {
+        if (g.k != g.inSize)
+            throw Error(layer.where(),
+                        "weights do not match the input " + model::shapeToString(input));
+    } else {
+        const model::Attributes a = layer.attributes();
+        if (input.size() != 3)
+            throw Error(layer.where(),
+                        "input " + model::shapeToString(input) + " is not {C, H, W}");
+        g.conv = true;
+        g.groups = attr(a, "groups", 0, 1);
+        g.c = input[0];
+        g.h = input[1];
+        g.w = input[2];
+        g.kh = attr(a, "kernel", 0, 1);
+        g.kw = attr(a, "kernel", 1, g.kh);
+        g.sh = attr(a, "stride", 0, 1);
+        g.sw = attr(a, "stride", 1, g.sh);
+        const auto pad = a.find("pad");
+        const size_t pads = pad == a.end() ? 0 : pad->second.size();
+        g.pt = attr(a, "pad", 0, 0);
+        g.pl = pads == 4 ? attr(a, "pad", 1, 0) : attr(a, "pad", pads >= 2 ? 1 : 0, 0);
+        const int pb = pads == 4 ? attr(a, "pad", 2, 0) : g.pt;
+        const int pr = pads == 4 ? attr(a, "pad", 3, 0) : g.pl;
+        if (g.groups < 1 || g.c % g.groups != 0 || g.outputs % g.groups != 0)
+            throw Error(layer.where(), "groups do not divide channels and filters");
+        g.oh = (g.h + g.pt + pb - g.kh) / g.sh + 1;
+        g.ow = (g.w + g.pl + pr - g.kw) / g.sw + 1;
+        if (g.h + g.pt + pb < g.kh || g.w + g.pl + pr < g.kw || g.oh <= 0 || g.ow <= 0)
+            throw Error(layer.where(),
+                        "kernel does not fit the input " + model::shapeToString(input));
+        g.pixels = int64_t(g.oh) * g.ow;
+        if (g.k != int64_t(g.channelsPerGroup()) * g.kh * g.kw)
+            throw Error(layer.where(),
+                        "weights do not match the input " + model::shapeToString(input));
+    }
+    if (bias->value.size() != size_t(g.outputs))
+        throw Error(layer.where(), "bias does not match the weights");
+    return g;
+}
+
+int64_t inputIndex(const WeightedGeometry &g, int group, int64_t row, int64_t pixel)
+{
+    if (!g.conv)
+        return row;
+    const int kj = int(row % g.kw);
+    const int ki = int((row / g.kw) % g.kh);
+    const int c = int(row / (int64_t(g.kw) * g.kh));
+    const int oy = int(pixel / g.ow);
+    const int ox = int(pixel % g.ow);
+    const int iy = oy * g.sh - g.pt + ki;
+    const int ix = ox * g.sw - g.pl + kj;
+    if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w)
+        return -1;
+    return ((int64_t(group) * g.channelsPerGroup() + c) * g.h + iy) * g.w + ix;
+}
+
+} // namespace frontier::numeric

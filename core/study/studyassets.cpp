@@ -1,0 +1,352 @@
+#include "studyassets.h"
+
+#include "canonicaljson.h"
+#include "progressrelay.h"
+#include "specreader.h"
+#include "variantoutputs.h"
+
+#include "common/error.h"
+#include "common/fileutil.h"
+#include "cost/presetlibrary.h"
+#include "model/modelfile.h"
+#include "model/onnx/onnximport.h"
+#include "policy/decisionmodule.h"
+#include "store/project.h"
+#include "train/workflow.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+
+namespace frontier::study {
+
+namespace {
+
+constexpr int64_t kTrainUnits = 200;
+constexpr int64_t kVariantUnits = 20;
+
+int storedHead(size_t h, size_t heads)
+{
+    return h + 1 == heads ? -1 : int(h);
+}
+
+std::string presetHash(const std::string &name)
+{
+    const cost::Preset preset = cost::loadPreset(name);
+    if (preset.path.empty())
+        return canonicalHash(QString::fromStdString(name));
+    const std::vector<uint8_t> bytes = readFileBytes(preset.path);
+    return sha256Hex(bytes.data(), bytes.size());
+}
+
+} // namespace
+
+AssetNeeds AssetNeeds::of(const std::vector<TrialConfig> &trials)
+{
+    AssetNeeds n;
+    for (const TrialConfig &t : trials) {
+        const std::string &model = t.tiers.front().model;
+        const bool ari = t.kind == policy::PolicyKind::Ari || t.kind == policy::PolicyKind::AriHi;
+        const std::string reference = ari ? t.tiers.back().format : "fp32";
+        for (const TierRef &tier : t.tiers) {
+            n.models.insert(tier.model);
+            n.outputs.insert({tier.model, tier.format});
+            n.costs.insert({tier.model, tier.format, t.device});
+        }
+        n.outputs.insert({model, reference});
+        n.costs.insert({model, reference, t.device});
+        if (t.offloads()) {
+            if (!t.remote.ideal()) {
+                n.models.insert(t.remote.model);
+                n.outputs.insert({t.remote.model, t.remote.format});
+            }
+            n.offloads.insert({model, t.link, t.server, t.device});
+            if (t.decision.kind == "lr")
+                n.fits.insert({t.tiers.back().model, t.tiers.back().format});
+        }
+    }
+    return n;
+}
+
+StudyAssets::StudyAssets(const StudySpec &spec, store::Project &project)
+    : m_spec(spec)
+    , m_project(project)
+{}
+
+void StudyAssets::failKey(const std::string &key, const std::string &problem) const
+{
+    throw Error(m_spec.path, "key '" + key + "': " + problem);
+}
+
+void StudyAssets::prepareData()
+{
+    try {
+        m_prepared = data::prepare(m_spec.dataset.name, m_spec.dataset.loadOptions());
+    } catch (const Error &e) {
+        failKey("dataset", e.what());
+    }
+    if (!m_prepared.test.hasLabels() || m_prepared.test.size() == 0)
+        failKey("dataset", "the test split is empty or unlabelled");
+    if (m_prepared.calibration.size() == 0)
+        failKey("dataset", "the calibration split is empty (raise calibration_fraction)");
+    m_calibration = firstSamples(m_prepared.calibration, m_spec.dataset.maxCalibration);
+    m_test = firstSamples(m_prepared.test, m_spec.dataset.maxTest);
+    m_data.calibrationLabels = m_calibration.y;
+    m_data.testLabels = m_test.y;
+
+    QJsonObject id;
+    id[QStringLiteral("spec")] = m_spec.toJson().value(QStringLiteral("dataset"));
+    id[QStringLiteral("content")] = QString::fromStdString(m_prepared.train.contentHash);
+    id[QStringLiteral("samples")]
+        = QJsonArray{m_prepared.train.size(), m_calibration.size(), m_test.size()};
+    m_identity.dataset = canonicalHash(id);
+    for (const ModelSpec &m : m_spec.models)
+        m_identity.models[m.name] = modelKey(m);
+    std::vector<std::string> presets = m_spec.devices;
+    presets.insert(presets.end(), m_spec.links.begin(), m_spec.links.end());
+    presets.insert(presets.end(), m_spec.servers.begin(), m_spec.servers.end());
+    for (const std::string &p : presets) {
+        if (!p.empty())
+            m_identity.presets[p] = presetHash(p);
+    }
+    m_project.addDataset(m_prepared.train.name, m_spec.dataset.name, m_identity.dataset);
+}
+
+std::string StudyAssets::modelKey(const ModelSpec &m) const
+{
+    QJsonObject o;
+    o[QStringLiteral("v")] = 1;
+    if (m.trained()) {
+        QJsonObject spec;
+        spec[QStringLiteral("recipe")] = QString::fromStdString(m.recipe);
+        QJsonArray widths;
+        for (int w : m.widths)
+            widths.append(w);
+        spec[QStringLiteral("widths")] = widths;
+        spec[QStringLiteral("epochs")] = m.epochs;
+        spec[QStringLiteral("seed")] = double(m.seed);
+        o[QStringLiteral("recipe")] = spec;
+        o[QStringLiteral("dataset")] = QString::fromStdString(m_identity.dataset);
+    } else {
+        const std::vector<uint8_t> bytes = readFileBytes(m.path);
+        o[QStringLiteral("file")] = QString::fromStdString(sha256Hex(bytes.data(), bytes.size()));
+    }
+    return canonicalHash(o);
+}
+
+std::string StudyAssets::storedModelName(const std::string &name) const
+{
+    const auto it = m_identity.models.find(name);
+    if (it == m_identity.models.end())
+        throw Error(m_spec.path, "no model named '" + name + "'");
+    return name + "@" + it->second.substr(0, 16);
+}
+
+const model::Model &StudyAssets::model(const std::string &name) const
+{
+    const auto it = m_models.find(name);
+    if (it == m_models.end())
+        throw Error(m_spec.path, "model '" + name + "' is not loaded");
+    return it->second;
+}
+
+int64_t StudyAssets::modelId(const std::string &name) const
+{
+    const auto it = m_modelIds.find(name);
+    if (it == m_modelIds.end())
+        throw Error(m_spec.path, "model '" + name + "' is not loaded");
+    return it->second;
+}
+
+bool StudyAssets::outputsStored(const std::string &model, const std::string &format)
+{
+    const auto record = m_project.findModel(storedModelName(model));
+    if (!record)
+        return false;
+    const model::Model *loaded = m_models.count(model) ? &m_models.at(model) : nullptr;
+    const size_t heads = loaded ? loaded->heads.size() : 1;
+    for (const char *split : {kCalibrationSplit, kTestSplit}) {
+        for (size_t h = 0; h < heads; ++h) {
+            if (!m_project.hasOutputs(
+                    {record->id, format, m_identity.dataset, split, storedHead(h, heads)}))
+                return false;
+        }
+    }
+    return true;
+}
+
+int64_t StudyAssets::plannedUnits(const AssetNeeds &needs)
+{
+    int64_t units = 0;
+    for (const std::string &m : needs.models) {
+        const ModelSpec *spec = m_spec.model(m);
+        if (spec && spec->trained() && !m_project.findModel(storedModelName(m)))
+            units += kTrainUnits;
+    }
+    for (const auto &[model, format] : needs.outputs) {
+        if (!outputsStored(model, format))
+            units += kVariantUnits;
+    }
+    return units;
+}
+
+void StudyAssets::loadModel(const ModelSpec &m, Progress *progress,
+                            const std::function<void(const std::string &)> &log)
+{
+    const std::string stored = storedModelName(m.name);
+    if (const auto record = m_project.findModel(stored)) {
+        m_models[m.name] = model::deserializeModel(m_project.modelBytes(record->id), stored);
+        m_modelIds[m.name] = record->id;
+        ++m_report.modelsReused;
+        return;
+    }
+    model::Model loaded;
+    if (m.trained()) {
+        train::RecipeRun run;
+        run.recipe = m.recipe;
+        run.widths = m.widths;
+        run.options = train::defaultTrainOptions(m.recipe);
+        run.options.seed = m.seed;
+        if (m.epochs >= 0)
+            run.options.epochs = m.epochs;
+        ProgressRelay relay(progress, kTrainUnits);
+        run.options.progress = &relay.sub();
+        train::TrainedModel trained;
+        try {
+            trained = train::trainRecipe(run, m_prepared);
+        } catch (const Error &e) {
+            failKey("models", "model '" + m.name + "': " + e.what());
+        }
+        if (trained.report.cancelled)
+            throw Cancelled{};
+        loaded = std::move(trained.model);
+        if (log)
+            log("trained " + m.name + " (" + m.recipe + "): test accuracy "
+                + std::to_string(trained.testAccuracy) + " in "
+                + std::to_string(trained.report.seconds) + " s");
+        ++m_report.modelsTrained;
+    } else {
+        loaded = model::loadAnyModel(m.path);
+        ++m_report.modelsReused;
+    }
+    if (loaded.name.empty())
+        loaded.name = m.name;
+    m_modelIds[m.name] = m_project.putModel(stored, model::serializeModel(loaded));
+    m_models[m.name] = std::move(loaded);
+}
+
+void StudyAssets::loadOutputs(const std::string &name, const std::string &format,
+                              Progress *progress,
+                              const std::function<void(const std::string &)> &log)
+{
+    const model::Model &m = model(name);
+    const int64_t id = modelId(name);
+    const size_t heads = m.heads.size();
+    const char *splits[] = {kCalibrationSplit, kTestSplit};
+    if (outputsStored(name, format)) {
+        for (const char *split : splits) {
+            std::vector<policy::TierOutputs> out;
+            for (size_t h = 0; h < heads; ++h) {
+                const auto cache = m_project.findOutputs(
+                    {id, format, m_identity.dataset, split, storedHead(h, heads)});
+                policy::TierOutputs t;
+                t.classes = cache->classes;
+                t.scores = cache->scores;
+                t.predictions.assign(cache->predictions.begin(), cache->predictions.end());
+                t.margins = cache->margins;
+                out.push_back(std::move(t));
+            }
+            m_data.outputs[{name, format, split}] = std::move(out);
+        }
+        ++m_report.outputsReused;
+        return;
+    }
+    VariantOutputs computed;
+    {
+        ProgressRelay relay(progress, kVariantUnits);
+        relay.sub().setTotal(m_calibration.size() + m_test.size());
+        try {
+            computed = computeVariantOutputs(m, format, m_calibration, {&m_calibration, &m_test},
+                                             &relay.sub());
+        } catch (const Error &e) {
+            throw Error(m_spec.path, "variant " + name + "/" + format + ": " + e.what());
+        }
+    }
+    auto transaction = m_project.begin();
+    for (size_t s = 0; s < 2; ++s) {
+        for (size_t h = 0; h < heads; ++h) {
+            const policy::TierOutputs &t = computed.outputs[s][h];
+            store::OutputCache cache;
+            cache.key = {id, format, m_identity.dataset, splits[s], storedHead(h, heads)};
+            cache.samples = t.size();
+            cache.classes = t.classes;
+            cache.scores = t.scores;
+            cache.predictions.assign(t.predictions.begin(), t.predictions.end());
+            cache.margins = t.margins;
+            m_project.putOutputs(cache);
+        }
+        m_data.outputs[{name, format, splits[s]}] = std::move(computed.outputs[s]);
+    }
+    transaction->commit();
+    ++m_report.outputsComputed;
+    if (log)
+        log("ran " + name + "/" + format + " on " + std::to_string(m_calibration.size())
+            + " calibration and " + std::to_string(m_test.size()) + " test samples");
+}
+
+void StudyAssets::prepare(const AssetNeeds &needs, Progress *progress,
+                          const std::function<void(const std::string &)> &log)
+{
+    auto checkCancel = [&] {
+        if (progress && progress->cancelRequested())
+            throw Cancelled{};
+    };
+    for (const std::string &name : needs.models) {
+        checkCancel();
+        const ModelSpec *spec = m_spec.model(name);
+        if (!spec)
+            throw Error(m_spec.path, "no model named '" + name + "'");
+        if (!m_models.count(name))
+            loadModel(*spec, progress, log);
+        m_data.classes[name] = model(name).numClasses();
+    }
+    for (const auto &[model, format] : needs.outputs) {
+        checkCancel();
+        if (!m_data.outputs.count({model, format, kTestSplit}))
+            loadOutputs(model, format, progress, log);
+    }
+    std::map<std::string, cost::CostModel> devices;
+    auto device = [&](const std::string &name) -> const cost::CostModel & {
+        auto it = devices.find(name);
+        if (it == devices.end())
+            it = devices.emplace(name, cost::CostModel::load(name)).first;
+        return it->second;
+    };
+    for (const auto &[model, format, dev] : needs.costs) {
+        if (m_data.costs.count({model, format, dev}))
+            continue;
+        try {
+            m_data.costs[{model, format, dev}]
+                = variantStageCosts(this->model(model), format, device(dev));
+        } catch (const Error &e) {
+            const auto at = std::find(m_spec.devices.begin(), m_spec.devices.end(), dev);
+            failKey(elementPath("devices", int(at - m_spec.devices.begin())),
+                    model + "/" + format + ": " + e.what());
+        }
+    }
+    for (const auto &[model, link, server, dev] : needs.offloads) {
+        const cost::OffloadModel offload = cost::OffloadModel::load(link, server);
+        m_data.offloads[{model, link, server, dev}]
+            = offloadStageCost(this->model(model), offload, device(dev), m_spec.offloadInputBits,
+                               m_spec.offloadAnswerBytes);
+    }
+    for (const auto &[model, format] : needs.fits) {
+        if (m_data.logisticFits.count({model, format}))
+            continue;
+        const policy::DecisionModule fitted = policy::DecisionModule::fitLogistic(
+            m_data.output(model, format, kCalibrationSplit), m_data.calibrationLabels);
+        m_data.logisticFits[{model, format}] = fitted.logisticModel();
+    }
+}
+
+} // namespace frontier::study

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "pareto.h"
+#include "trialconfig.h"
+
+#include "store/records.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace frontier::store {
+class Project;
+}
+
+namespace frontier::study {
+
+// A study's done trials as a table: every metric its trials have (sorted names), one
+// row per trial in trial-id order, NaN where a trial lacks a metric, and each row's
+// knobs. What `frontier study trials|front|best`, reports and the GUI read. A value.
+class StudyResults
+{
+public:
+    // Throws Error when the project has no study of that name. Without configs, config()
+    // and hash() are not available (what fronts need is the table alone, much faster).
+    static StudyResults load(store::Project &project, const std::string &studyName);
+    static StudyResults load(store::Project &project, int64_t studyId, bool withConfigs = true);
+
+    int64_t studyId() const { return m_studyId; }
+    const store::MetricTable &table() const { return m_table; }
+    int rows() const { return m_table.rows(); }
+    const std::vector<std::string> &columns() const { return m_table.columns; }
+    // Index of a metric column; -1 when no trial has it.
+    int column(const std::string &metric) const;
+    const TrialConfig &config(int row) const { return m_configs.at(size_t(row)); }
+    const std::string &hash(int row) const { return m_hashes.at(size_t(row)); }
+
+    // Rows meeting every constraint ("accuracy>=0.98", comma- or "and"-separated texts).
+    // Throws Error for a constraint on a metric no trial has.
+    std::vector<int> feasibleRows(const std::vector<std::string> &constraints) const;
+
+private:
+    int64_t m_studyId = 0;
+    store::MetricTable m_table;
+    std::vector<TrialConfig> m_configs;
+    std::vector<std::string> m_hashes;
+};
+
+// The Pareto front of some objectives over the rows meeting the constraints (rows with a
+// NaN objective are left out). Hypervolume against the worst feasible value of each
+// objective (so it measures the front within the feasible region); the knee as
+// pareto.h's kneePoint. Rows index StudyResults' table.
+struct FrontResult
+{
+    std::vector<Objective> objectives;
+    std::vector<int> rows;         // on the front, ascending
+    std::vector<double> reference; // one per objective
+    double hypervolume = 0;
+    int knee = -1; // a row, or -1
+
+    std::vector<int64_t> trialIds(const StudyResults &results) const;
+};
+
+// Throws Error naming an objective or constraint metric that no trial has.
+FrontResult computeFront(const StudyResults &results, const std::vector<Objective> &objectives,
+                         const std::vector<std::string> &constraints = {});
+
+// Computes the front and stores it in the project file (store::Project::putFront).
+FrontResult storeFront(store::Project &project, int64_t studyId,
+                       const std::vector<Objective> &objectives,
+                       const std::vector<std::string> &constraints);
+
+} // namespace frontier::study

@@ -1,0 +1,292 @@
+#include "studyrunner.h"
+
+#include "canonicaljson.h"
+#include "studyresults.h"
+#include "trialevaluator.h"
+#include "trialsearch.h"
+
+#include "common/error.h"
+#include "common/parallel.h"
+#include "store/project.h"
+#include "store/writer.h"
+
+#include <QJsonDocument>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <future>
+#include <map>
+#include <memory>
+
+// The evaluation phase is a two-stage pipeline: the calling thread evaluates batch k+1
+// with oneTBB while store::Writer's thread commits batch k (group commit: one
+// transaction for the batches waiting). The runner's own connection stays idle meanwhile.
+
+namespace frontier::study {
+
+namespace {
+
+struct PendingTrial
+{
+    const TrialConfig *config = nullptr;
+    int64_t id = 0; // store trial id
+};
+
+// Trials evaluated together: a family sharing one threshold sweep, or a single trial.
+struct Unit
+{
+    std::vector<size_t> members; // indices into the pending list
+    bool family = false;
+};
+
+using Batch = std::vector<std::pair<int64_t, TrialResult>>; // store trial id, result
+
+// Commits one batch on the writer thread, in the writer's transaction.
+void writeBatch(store::Project &project, const Batch &batch)
+{
+    for (const auto &[id, result] : batch) {
+        if (result.ok)
+            project.finishTrial(id, result.metrics);
+        else
+            project.failTrial(id, result.error);
+    }
+}
+
+// Families are cut into units of at most `chunk` trials, so that a batch (and what a kill
+// can lose) stays near RunOptions::batchTrials; each unit sorts once.
+std::vector<Unit> makeUnits(const std::vector<PendingTrial> &pending,
+                            const TrialEvaluator &evaluator, size_t chunk)
+{
+    std::vector<Unit> units;
+    std::map<std::string, size_t> families; // key -> the unit filling up
+    for (size_t i = 0; i < pending.size(); ++i) {
+        const std::string key = evaluator.familyKey(*pending[i].config);
+        if (key.empty()) {
+            units.push_back({{i}, false});
+            continue;
+        }
+        const auto it = families.find(key);
+        if (it == families.end() || units[it->second].members.size() >= chunk) {
+            families[key] = units.size();
+            units.push_back({{i}, true});
+        } else {
+            units[it->second].members.push_back(i);
+        }
+    }
+    return units;
+}
+
+// Evaluates the pending trials; returns how many were written and whether cancelled.
+std::pair<int64_t, bool> evaluateTrials(const std::string &path,
+                                        const std::vector<PendingTrial> &pending,
+                                        const TrialEvaluator &evaluator, const RunOptions &options,
+                                        int64_t &failed)
+{
+    const std::vector<Unit> units
+        = makeUnits(pending, evaluator, size_t(std::max(1, options.batchTrials)));
+    Progress *progress = options.progress;
+    auto cancelled = [progress] {
+        return progress && progress->cancelRequested();
+    };
+    store::Writer writer(path);
+    std::deque<std::future<void>> inFlight; // at most two batches queued (back-pressure)
+    int64_t written = 0;
+    size_t next = 0;
+    bool stopped = false;
+    while (next < units.size() && !stopped) {
+        // The next batch: whole units, about batchTrials trials.
+        size_t end = next;
+        size_t trials = 0;
+        while (end < units.size() && (trials == 0 || trials < size_t(options.batchTrials))) {
+            trials += units[end].members.size();
+            ++end;
+        }
+        std::vector<std::vector<TrialResult>> results(end - next);
+        std::vector<char> finished(end - next, 0);
+        tbb::task_group_context context;
+        tbb::parallel_for(
+            tbb::blocked_range<size_t>(next, end, 1),
+            [&](const tbb::blocked_range<size_t> &range) {
+                for (size_t u = range.begin(); u != range.end(); ++u) {
+                    if (cancelled()) {
+                        context.cancel_group_execution();
+                        return;
+                    }
+                    const Unit &unit = units[u];
+                    std::vector<const TrialConfig *> configs;
+                    for (size_t i : unit.members)
+                        configs.push_back(pending[i].config);
+                    results[u - next]
+                        = unit.family
+                              ? evaluator.evaluateFamily(configs)
+                              : std::vector<TrialResult>{evaluator.evaluate(*configs.front())};
+                    finished[u - next] = 1;
+                    if (progress)
+                        progress->advance(int64_t(unit.members.size()));
+                }
+            },
+            context);
+        auto batch = std::make_shared<Batch>();
+        for (size_t u = next; u < end; ++u) {
+            if (!finished[u - next]) {
+                stopped = true;
+                continue;
+            }
+            for (size_t m = 0; m < units[u].members.size(); ++m) {
+                TrialResult &r = results[u - next][m];
+                failed += r.ok ? 0 : 1;
+                batch->push_back({pending[units[u].members[m]].id, std::move(r)});
+            }
+        }
+        written += int64_t(batch->size());
+        if (!batch->empty())
+            inFlight.push_back(
+                writer.submit([batch](store::Project &p) { writeBatch(p, *batch); }));
+        while (inFlight.size() > 2) {
+            inFlight.front().get(); // rethrows a write error
+            inFlight.pop_front();
+        }
+        next = end;
+        stopped = stopped || cancelled();
+    }
+    writer.flush();
+    for (std::future<void> &f : inFlight)
+        f.get();
+    return {written, stopped};
+}
+
+} // namespace
+
+RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
+{
+    const auto started = std::chrono::steady_clock::now();
+    const ThreadLimit threads(options.threads);
+    auto log = [&](const std::string &line) {
+        if (options.log)
+            options.log(line);
+    };
+    RunReport report;
+    report.study = spec.name;
+    store::Project project(m_path, store::Project::Access::ReadWrite);
+    report.studyId = project.createStudy(spec.name, canonicalJson(spec.toJson()));
+    project.setStudyStatus(report.studyId, store::StudyStatus::Running);
+    StudyAssets assets(spec, project);
+    try {
+        assets.prepareData();
+        log("data: " + assets.prepared().description);
+        for (const ModelSpec &m : spec.models)
+            report.storedModels[m.name] = assets.storedModelName(m.name);
+        const std::vector<TrialConfig> trials = resolveTrials(spec);
+        report.trials = int64_t(trials.size());
+        // Keyed and registered in chunks, so that a cancel is seen within a few
+        // milliseconds even for studies of millions of trials; registering is idempotent.
+        auto checkCancel = [&] {
+            if (options.progress && options.progress->cancelRequested())
+                throw Cancelled{};
+        };
+        constexpr size_t kChunk = 4096;
+        std::map<std::string, const TrialConfig *> byKey;
+        std::vector<store::TrialConfig> configs;
+        for (size_t begin = 0; begin < trials.size(); begin += kChunk) {
+            checkCancel();
+            configs.clear();
+            for (size_t i = begin; i < std::min(trials.size(), begin + kChunk); ++i) {
+                const TrialConfig &t = trials[i];
+                const std::string key = t.key(assets.identity());
+                configs.push_back({key, t.resolvedJson(assets.identity(), true)});
+                byKey[key] = &t;
+            }
+            project.addTrials(report.studyId, configs);
+        }
+        project.resetRunningTrials(report.studyId);
+        checkCancel();
+        std::vector<PendingTrial> pending;
+        std::vector<TrialConfig> pendingConfigs;
+        for (const store::TrialRecord &r :
+             project.trials(report.studyId, store::TrialStatus::Pending)) {
+            const auto it = byKey.find(r.configHash);
+            if (it != byKey.end()) {
+                pending.push_back({it->second, r.id});
+                pendingConfigs.push_back(*it->second);
+            }
+        }
+        report.reused = report.trials - int64_t(pending.size());
+        log("trials: " + std::to_string(report.trials) + " (" + std::to_string(pending.size())
+            + " to compute)");
+
+        const AssetNeeds needs = AssetNeeds::of(pendingConfigs);
+        if (options.progress) {
+            options.progress->reset(assets.plannedUnits(needs) + int64_t(pending.size()));
+        }
+        assets.prepare(needs, options.progress, log);
+        report.assets = assets.report();
+
+        const TrialEvaluator evaluator(assets.data());
+        const auto [written, stopped]
+            = evaluateTrials(m_path, pending, evaluator, options, report.failed);
+        report.computed = written;
+        if (stopped) {
+            project.setStudyStatus(report.studyId, store::StudyStatus::Cancelled);
+            report.status = "cancelled";
+        } else {
+            // The front changes only when trials were added.
+            const std::string objectives = objectivesToString(spec.objectives);
+            if (written > 0 || !project.findFront(report.studyId, objectives))
+                storeFront(project, report.studyId, spec.objectives, spec.constraints);
+            const store::FrontRecord stored = *project.findFront(report.studyId, objectives);
+            report.frontSize = int64_t(stored.trialIds.size());
+            report.hypervolume = stored.hypervolume;
+            report.kneeTrialId = stored.kneeTrialId;
+            project.setStudyStatus(report.studyId, store::StudyStatus::Done);
+            report.status = "done";
+        }
+    } catch (const Cancelled &) {
+        report.assets = assets.report();
+        project.setStudyStatus(report.studyId, store::StudyStatus::Cancelled);
+        report.status = "cancelled";
+    } catch (...) {
+        try {
+            project.setStudyStatus(report.studyId, store::StudyStatus::Failed);
+        } catch (...) {
+        }
+        throw;
+    }
+    report.seconds
+        = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    log("study " + spec.name + ": " + report.status);
+    return report;
+}
+
+RunReport StudyRunner::resume(const std::string &studyName, const RunOptions &options)
+{
+    std::string spec;
+    std::string name = studyName;
+    {
+        store::Project project(m_path, store::Project::Access::ReadWrite);
+        if (name.empty()) {
+            std::vector<std::string> open;
+            for (const store::StudyRecord &s : project.studies()) {
+                if (s.status != store::StudyStatus::Done)
+                    open.push_back(s.name);
+            }
+            if (open.size() != 1)
+                throw Error(m_path, open.empty() ? "no unfinished study to resume"
+                                                 : "more than one unfinished study; name one "
+                                                   "with --study");
+            name = open.front();
+        }
+        const auto study = project.findStudy(name);
+        if (!study)
+            throw Error(m_path, "no study named '" + name + "'");
+        spec = study->spec;
+    }
+    return run(parseStudySpec(QByteArray::fromStdString(spec), m_path + ": study " + name),
+               options);
+}
+
+} // namespace frontier::study

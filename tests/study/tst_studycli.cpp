@@ -1,0 +1,258 @@
+// The study commands of the `frontier` binary end to end: run, a second run computing
+// nothing, list/status JSON, trials CSV with every metric under its plain name, front,
+// best, sweep from the project's caches and from your own scores, and one-line errors.
+
+#include "data/npy.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+namespace {
+
+const QString kFrontier = QStringLiteral(FRONTIER_BINARY_DIR "/bin/frontier");
+const QString kSpec = QStringLiteral(FRONTIER_TEST_DATA "/fixtures/runner-spec.json");
+
+struct Result
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Result frontierRun(const QStringList &args)
+{
+    QProcess p;
+    p.start(kFrontier, args);
+    p.waitForFinished(-1);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+QStringList csvLines(const QByteArray &out)
+{
+    return QString::fromUtf8(out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+} // namespace
+
+class TestStudyCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_project;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(QFile::exists(kFrontier));
+        m_project = m_dir.filePath(QStringLiteral("p.frontier"));
+        const Result r
+            = frontierRun({QStringLiteral("study"), QStringLiteral("run"), kSpec,
+                           QStringLiteral("--project"), m_project, QStringLiteral("--threads"),
+                           QStringLiteral("2"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+        QCOMPARE(o.value(QStringLiteral("trials")).toInt(), 376);
+        QCOMPARE(o.value(QStringLiteral("computed")).toInt(), 376);
+    }
+
+    void secondRunComputesNothing()
+    {
+        const Result r
+            = frontierRun({QStringLiteral("study"), QStringLiteral("run"), kSpec,
+                           QStringLiteral("--project"), m_project, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("computed")).toInt(), 0);
+        QCOMPARE(o.value(QStringLiteral("models_trained")).toInt(), 0);
+        QCOMPARE(o.value(QStringLiteral("variants_run")).toInt(), 0);
+    }
+
+    void listAndStatus()
+    {
+        const Result r
+            = frontierRun({QStringLiteral("study"), QStringLiteral("list"),
+                           QStringLiteral("--project"), m_project, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray studies
+            = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("studies")).toArray();
+        QCOMPARE(studies.size(), 1);
+        const QJsonObject s = studies.first().toObject();
+        QCOMPARE(s.value(QStringLiteral("name")).toString(), QStringLiteral("runner"));
+        QCOMPARE(s.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+        QCOMPARE(s.value(QStringLiteral("trials")).toInt(), 376);
+        const Result st
+            = frontierRun({QStringLiteral("study"), QStringLiteral("status"),
+                           QStringLiteral("--project"), m_project, QStringLiteral("--json")});
+        QVERIFY2(st.exitCode == 0, st.err.constData());
+        const QJsonObject front = QJsonDocument::fromJson(st.out)
+                                      .object()
+                                      .value(QStringLiteral("studies"))
+                                      .toArray()
+                                      .first()
+                                      .toObject()
+                                      .value(QStringLiteral("front"))
+                                      .toObject();
+        QVERIFY(front.value(QStringLiteral("size")).toInt() > 0);
+    }
+
+    void trialsCsvHasKnobsAndPlainMetricNames()
+    {
+        const Result r
+            = frontierRun({QStringLiteral("study"), QStringLiteral("trials"),
+                           QStringLiteral("--project"), m_project, QStringLiteral("--study"),
+                           QStringLiteral("runner"), QStringLiteral("--csv")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QStringList lines = csvLines(r.out);
+        QCOMPARE(lines.size(), 377);
+        const QStringList header = lines.first().split(QLatin1Char(','));
+        for (const char *c :
+             {"trial",     "hash",         "policy",       "tiers",         "tau_rule",
+              "decision",  "decision_tau", "remote",       "device",        "link",
+              "server",    "accuracy",     "fidelity",     "escalated",     "offloaded",
+              "energy_pj", "latency_us",   "memory_bytes", "energy_saving", "tau"})
+            QVERIFY2(header.contains(QString::fromLatin1(c)), c);
+    }
+
+    void frontAndBest()
+    {
+        const Result f
+            = frontierRun({QStringLiteral("study"), QStringLiteral("front"),
+                           QStringLiteral("--project"), m_project, QStringLiteral("--study"),
+                           QStringLiteral("runner"), QStringLiteral("--objectives"),
+                           QStringLiteral("energy_pj:min,accuracy:max"), QStringLiteral("--json")});
+        QVERIFY2(f.exitCode == 0, f.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(f.out).object();
+        const QJsonArray front = o.value(QStringLiteral("front")).toArray();
+        QVERIFY(!front.isEmpty());
+        // Sorted by energy, accuracy rises along the front.
+        double lastE = -1, lastA = -1;
+        for (const QJsonValue &v : front) {
+            const QJsonObject m = v.toObject().value(QStringLiteral("metrics")).toObject();
+            QVERIFY(m.value(QStringLiteral("energy_pj")).toDouble() >= lastE);
+            QVERIFY(m.value(QStringLiteral("accuracy")).toDouble() >= lastA);
+            lastE = m.value(QStringLiteral("energy_pj")).toDouble();
+            lastA = m.value(QStringLiteral("accuracy")).toDouble();
+        }
+        const Result b = frontierRun(
+            {QStringLiteral("study"), QStringLiteral("best"), QStringLiteral("--project"),
+             m_project, QStringLiteral("--study"), QStringLiteral("runner"),
+             QStringLiteral("--min"), QStringLiteral("energy_pj"), QStringLiteral("--where"),
+             QStringLiteral("accuracy>=0.5"), QStringLiteral("--json")});
+        QVERIFY2(b.exitCode == 0, b.err.constData());
+        const QJsonObject best
+            = QJsonDocument::fromJson(b.out).object().value(QStringLiteral("metrics")).toObject();
+        QVERIFY(best.value(QStringLiteral("accuracy")).toDouble() >= 0.5);
+        const Result none = frontierRun(
+            {QStringLiteral("study"), QStringLiteral("best"), QStringLiteral("--project"),
+             m_project, QStringLiteral("--study"), QStringLiteral("runner"),
+             QStringLiteral("--min"), QStringLiteral("energy_pj"), QStringLiteral("--where"),
+             QStringLiteral("accuracy>=1.5")});
+        QCOMPARE(none.exitCode, 1);
+        QCOMPARE(none.err.count('\n'), 1);
+    }
+
+    void sweepFromTheCache()
+    {
+        const Result r = frontierRun({QStringLiteral("sweep"), QStringLiteral("--project"),
+                                      m_project, QStringLiteral("--study"),
+                                      QStringLiteral("runner"), QStringLiteral("--policy"),
+                                      QStringLiteral("ari"), QStringLiteral("--variants"),
+                                      QStringLiteral("mlp/int4,mlp/fp32"), QStringLiteral("--taus"),
+                                      QStringLiteral("0:1:1000"), QStringLiteral("--csv")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QStringList lines = csvLines(r.out);
+        QCOMPARE(lines.size(), 1001);
+        QCOMPARE(lines.first(), QStringLiteral("tau,accuracy,fidelity,escalated,energy_pj"));
+        // τ = 1 sends (almost) everything to the full model: fidelity near 1.
+        QVERIFY(lines.last().split(QLatin1Char(',')).at(2).toDouble() > 0.99);
+        QVERIFY(!r.err.contains("ran ")); // no inference: everything came from the cache
+    }
+
+    void sweepOwnScores()
+    {
+        // Reduced scores that agree with the labels half the time, full ones always.
+        const int n = 100, c = 3;
+        std::vector<float> reduced(n * c), full(n * c);
+        std::vector<int64_t> labels(n);
+        for (int i = 0; i < n; ++i) {
+            labels[i] = i % c;
+            const int wrong = (i % 2) ? (labels[i] + 1) % c : int(labels[i]);
+            const float confident = (i % 2) ? 0.4f : 0.8f;
+            for (int k = 0; k < c; ++k) {
+                reduced[i * c + k] = k == wrong ? confident : (1 - confident) / 2;
+                full[i * c + k] = k == labels[i] ? 0.9f : 0.05f;
+            }
+        }
+        const std::string dir = m_dir.path().toStdString();
+        frontier::data::writeNpy(dir + "/r.npy", {n, c}, reduced.data());
+        frontier::data::writeNpy(dir + "/f.npy", {n, c}, full.data());
+        frontier::data::writeNpyInt64(dir + "/y.npy", labels);
+        const Result r = frontierRun(
+            {QStringLiteral("sweep"), QStringLiteral("--scores"),
+             QString::fromStdString(dir + "/r.npy," + dir + "/f.npy"), QStringLiteral("--labels"),
+             QString::fromStdString(dir + "/y.npy"), QStringLiteral("--energy"),
+             QStringLiteral("10,100"), QStringLiteral("--policy"), QStringLiteral("ari"),
+             QStringLiteral("--taus"), QStringLiteral("0,0.5"), QStringLiteral("--csv")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QStringList lines = csvLines(r.out);
+        QCOMPARE(lines.size(), 3);
+        // τ = 0: the reduced tier answers (50 % right); τ = 0.5 escalates the unsure half
+        // (margin 0.1) and keeps the sure one (margin 0.7): all right, 10 + 0.5 * 100 pJ.
+        QCOMPARE(lines[1], QStringLiteral("0,0.5,0.5,0,10"));
+        QCOMPARE(lines[2], QStringLiteral("0.5,1,1,0.5,60"));
+    }
+
+    void errorsAreOneLine_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        const QString bad = m_dir.filePath(QStringLiteral("bad.json"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"name\": \"x\", \"dataset\": \"synth-digits\", \"models\": "
+                "[{\"name\": \"m\", \"recipe\": \"mlp\"}], \"devices\": [\"asic45\"], "
+                "\"policies\": [{\"kind\": \"ari\", \"models\": [\"m\"], \"reduced\": \"int4\", "
+                "\"taus\": [2]}]}");
+        f.close();
+        QTest::newRow("bad tau") << QStringList{QStringLiteral("study"), QStringLiteral("run"), bad,
+                                                QStringLiteral("--project"),
+                                                m_dir.filePath(QStringLiteral("x.frontier"))}
+                                 << "key 'policies[0].taus[0]': threshold 2 is out of range";
+        QTest::newRow("no study") << QStringList{QStringLiteral("study"),
+                                                 QStringLiteral("trials"),
+                                                 QStringLiteral("--project"),
+                                                 m_project,
+                                                 QStringLiteral("--study"),
+                                                 QStringLiteral("nope"),
+                                                 QStringLiteral("--csv")}
+                                  << "no study named 'nope'";
+        QTest::newRow("no template")
+            << QStringList{QStringLiteral("study"), QStringLiteral("run"),
+                           QStringLiteral("nosuchstudy"), QStringLiteral("--project"), m_project}
+            << "no such study template";
+    }
+
+    void errorsAreOneLine()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        const Result r = frontierRun(args);
+        QCOMPARE(r.exitCode, 1);
+        const QString err = QString::fromUtf8(r.err).trimmed();
+        QVERIFY2(err.contains(expected), qPrintable(err));
+        QVERIFY2(!err.contains(QLatin1Char('\n')), qPrintable(err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStudyCli)
+#include "tst_studycli.moc"

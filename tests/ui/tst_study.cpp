@@ -1,0 +1,282 @@
+// Studies from the GUI: the study editor (form and JSON in step, validated by core), a
+// small study run into a new project file as a job while the event loop keeps running,
+// and its Pareto chart and results table checked against the core's numbers.
+
+#include "jobsdock.h"
+#include "mainwindow.h"
+#include "paretochart.h"
+#include "projectdocument.h"
+#include "resultsfilter.h"
+#include "resultstablemodel.h"
+#include "resultsview.h"
+#include "studyeditor.h"
+#include "studyform.h"
+#include "uitestutil.h"
+#include "workspace.h"
+
+#include "store/project.h"
+#include "study/studyresults.h"
+#include "study/studyspec.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTimer>
+
+using namespace frontier;
+
+namespace {
+
+// Small enough for a test (seconds), real enough to have a front: a trained MLP, ARI
+// with rules and a τ range, HI with an ideal remote.
+const char *const kSmallStudy = R"({
+    "schema": 1,
+    "name": "gui-small",
+    "description": "GUI test study",
+    "dataset": {"name": "synth-digits", "samples": 6000, "seed": 1},
+    "models": [{"name": "mlp", "recipe": "mlp", "widths": [128], "epochs": 4, "seed": 1}],
+    "policies": [
+        {"kind": "single", "models": ["mlp"], "formats": ["fp32", "int2..int8"]},
+        {"kind": "ari", "models": ["mlp"], "reduced": ["int2..int4"],
+         "taus": ["M", "PDF 0.99", "0:0.5:11"]},
+        {"kind": "hi", "models": ["mlp"], "formats": ["int4"], "decisions": ["maxprob"],
+         "decision_taus": "0.5:0.95:4", "remotes": [{"accuracy": 0.99, "seed": 1}]}
+    ],
+    "devices": ["asic45"],
+    "links": ["wifi"],
+    "objectives": ["energy_pj:min", "accuracy:max"],
+    "constraints": ["accuracy>=0.5"]
+})";
+
+const char *const kOverlayStudy = R"({
+    "schema": 1,
+    "name": "gui-overlay",
+    "dataset": {"name": "synth-digits", "samples": 6000, "seed": 1},
+    "models": [{"name": "mlp", "recipe": "mlp", "widths": [128], "epochs": 4, "seed": 1}],
+    "policies": [{"kind": "single", "models": ["mlp"], "formats": ["fp32", "fp16", "int3..int6"]}],
+    "devices": ["cortex-m4f"]
+})";
+
+} // namespace
+
+class TestStudy : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void editorKeepsFormAndJsonInStep();
+    void editorReportsErrors();
+    void runStudyFromGui();
+    void paretoMatchesCore();
+    void chartAndTableAreLinked();
+    void overlayAndLogAxes();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_project;
+    std::unique_ptr<ui::MainWindow> m_window;
+    ui::ResultsView *m_results = nullptr;
+};
+
+void TestStudy::initTestCase()
+{
+    test::isolateSettings("tst_study");
+    QVERIFY(m_dir.isValid());
+    m_project = m_dir.filePath(QStringLiteral("gui.frontier"));
+}
+
+void TestStudy::editorKeepsFormAndJsonInStep()
+{
+    ui::MainWindow window;
+    ui::StudyEditor *editor = window.workspace()->newStudy(
+        QStringLiteral(FRONTIER_SOURCE_DIR "/resources/studies/ari-quick.json"));
+    QVERIFY(editor->isValid());
+    QVERIFY(editor->trialCount() >= 50);
+    // The form's JSON means the same study as the template.
+    const QByteArray original = editor->json();
+    const QByteArray fromForm = QJsonDocument(editor->form()->spec()).toJson();
+    const auto normalised = [](const QByteArray &json) {
+        return QJsonDocument(study::parseStudySpec(json, "spec", FRONTIER_SOURCE_DIR).toJson())
+            .toJson();
+    };
+    QCOMPARE(normalised(fromForm), normalised(original));
+    // A form edit shows in the JSON; a JSON edit shows in the form.
+    editor->form()->nameEdit()->setText(QStringLiteral("renamed"));
+    Q_EMIT editor->form()->nameEdit()->textEdited(QStringLiteral("renamed"));
+    QCOMPARE(
+        QJsonDocument::fromJson(editor->json()).object().value(QStringLiteral("name")).toString(),
+        QStringLiteral("renamed"));
+    QJsonObject spec = QJsonDocument::fromJson(editor->json()).object();
+    spec[QStringLiteral("name")] = QStringLiteral("from-json");
+    editor->jsonEdit()->setPlainText(QString::fromUtf8(QJsonDocument(spec).toJson()));
+    QCOMPARE(editor->form()->nameEdit()->text(), QStringLiteral("from-json"));
+    editor->validateNow();
+    QVERIFY(editor->isValid());
+    // Save writes the JSON.
+    QString error;
+    const QString path = m_dir.filePath(QStringLiteral("studies/from-json.json"));
+    QVERIFY2(editor->saveAs(path, &error), qPrintable(error));
+    QVERIFY(study::loadStudySpec(path.toStdString()).name == "from-json");
+}
+
+void TestStudy::editorReportsErrors()
+{
+    ui::MainWindow window;
+    ui::StudyEditor *editor = window.workspace()->newStudy();
+    QJsonObject spec = QJsonDocument::fromJson(kSmallStudy).object();
+    spec[QStringLiteral("devices")] = QStringLiteral("asic54");
+    editor->setJson(QJsonDocument(spec).toJson(), m_dir.path());
+    QVERIFY(!editor->isValid());
+    QVERIFY(editor->validationMessage().contains(QStringLiteral("devices")));
+    QVERIFY(!editor->runButton()->isEnabled());
+    editor->jsonEdit()->setPlainText(QStringLiteral("{ \"name\": "));
+    editor->validateNow();
+    QVERIFY(!editor->isValid());
+    editor->setJson(kSmallStudy, m_dir.path());
+    QVERIFY(editor->isValid());
+    QCOMPARE(editor->trialCount(), qint64(8 + 3 * 13 + 4));
+}
+
+void TestStudy::runStudyFromGui()
+{
+    m_window = std::make_unique<ui::MainWindow>();
+    m_window->resize(1280, 800);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QString error;
+    QVERIFY2(m_window->project()->create(m_project, &error), qPrintable(error));
+    QVERIFY(m_window->openProject(m_project));
+    QCOMPARE(m_window->project()->kind(), ui::ProjectDocument::Kind::File);
+
+    ui::StudyEditor *editor = m_window->workspace()->newStudy();
+    editor->setJson(kSmallStudy, m_dir.path());
+    QVERIFY(editor->isValid());
+
+    // The event loop while the study runs: a 10 ms timer's worst lateness.
+    QElapsedTimer clock;
+    qint64 last = 0, worst = 0;
+    int ticks = 0;
+    QTimer timer;
+    timer.setTimerType(Qt::PreciseTimer);
+    timer.setInterval(10);
+    connect(&timer, &QTimer::timeout, this, [&] {
+        const qint64 now = clock.elapsed();
+        worst = std::max(worst, now - last - 10);
+        last = now;
+        ++ticks;
+    });
+    clock.start();
+    timer.start();
+    editor->runButton()->click();
+    QCOMPARE(m_window->jobsDock()->runningCount(), 1);
+    ui::Job *run = m_window->jobsDock()->jobs().last();
+    QVERIFY(test::waitForJobs(m_window->jobsDock(), 300000));
+    timer.stop();
+    QCOMPARE(run->state(), ui::Job::State::Succeeded);
+    QVERIFY(ticks >= 20); // the run lasted long enough to measure anything
+    qInfo("study ran %lld ms; %d timer ticks; worst lateness %lld ms", run->elapsedMs(), ticks,
+          worst);
+    QVERIFY2(worst < 100, qPrintable(QStringLiteral("event loop stalled %1 ms").arg(worst)));
+
+    // The project lists the study and its results opened.
+    QCOMPARE(m_window->project()->studies().size(), 1);
+    m_results = qobject_cast<ui::ResultsView *>(
+        m_window->workspace()->tab(QStringLiteral("results:gui-small")));
+    QVERIFY(m_results);
+    QVERIFY(QTest::qWaitFor([this] { return m_results->setCount() == 1; }, 30000));
+}
+
+void TestStudy::paretoMatchesCore()
+{
+    QVERIFY(m_results);
+    store::Project project(m_project.toStdString(), store::Project::Access::ReadOnly);
+    const study::StudyResults results = study::StudyResults::load(project, "gui-small");
+    QCOMPARE(results.rows(), 8 + 3 * 13 + 4);
+    const auto objectives = study::parseObjectives("energy_pj:min,accuracy:max");
+    const study::FrontResult want = study::computeFront(results, objectives, {"accuracy>=0.5"});
+    QVERIFY(want.rows.size() >= 2);
+
+    ui::ParetoChart *chart = m_results->chart();
+    QCOMPARE(chart->pointCount(0), results.rows());
+    QCOMPARE(chart->frontPointCount(0), int(want.rows.size()));
+    QCOMPARE(m_results->front(0).rows, want.rows);
+    QCOMPARE(m_results->front(0).knee, want.knee);
+    QCOMPARE(m_results->front(0).hypervolume, want.hypervolume);
+    // The front the runner stored in the project file is the same set of trials.
+    const auto stored = project.findFront(results.studyId(), "energy_pj:min,accuracy:max");
+    QVERIFY(stored);
+    QCOMPARE(stored->trialIds, want.trialIds(results));
+    // The table marks exactly those rows.
+    ui::ResultsTableModel *model = m_results->tableModel();
+    QCOMPARE(model->rowCount(), results.rows());
+    for (int r = 0; r < results.rows(); ++r)
+        QCOMPARE(model->onFront(0, r), std::binary_search(want.rows.begin(), want.rows.end(), r));
+    m_results->filter()->setFrontOnly(true);
+    QCOMPARE(m_results->filter()->rowCount(), int(want.rows.size()));
+    m_results->filter()->setFrontOnly(false);
+    m_results->filter()->setText(QStringLiteral("^ari"));
+    QCOMPARE(m_results->filter()->rowCount(), 3 * 13);
+    m_results->filter()->setText(QString());
+    QVERIFY(m_results->summary().contains(QStringLiteral("hypervolume")));
+}
+
+void TestStudy::chartAndTableAreLinked()
+{
+    QVERIFY(m_results);
+    m_window->workspace()->tabs()->setCurrentWidget(m_results);
+    QTest::qWait(50);
+    const int knee = m_results->front(0).knee;
+    QVERIFY(knee >= 0);
+    // Click on the knee's point: its row is selected in the table.
+    const QPointF at = m_results->chart()->position(0, knee);
+    QCOMPARE(m_results->chart()->nearest(at.toPoint(), 3.0).first, 0);
+    const int near = m_results->chart()->nearest(at.toPoint(), 3.0).second;
+    QTest::mouseClick(m_results->chart()->viewport(), Qt::LeftButton, {}, at.toPoint());
+    QCOMPARE(m_results->selectedTrial(), std::make_pair(0, near));
+    // Sort the table by energy and select a row there: the chart rings that trial.
+    m_results->table()->sortByColumn(m_results->tableModel()->metricColumn("energy_pj"),
+                                     Qt::AscendingOrder);
+    m_results->table()->selectRow(0);
+    const auto [set, row] = m_results->selectedTrial();
+    QCOMPARE(set, 0);
+    double least = INFINITY;
+    const study::StudyResults &results = m_results->chart()->layers()[0].results[0];
+    for (int r = 0; r < results.rows(); ++r)
+        least = std::min(least, results.table().at(r, results.column("energy_pj")));
+    QCOMPARE(results.table().at(row, results.column("energy_pj")), least);
+}
+
+void TestStudy::overlayAndLogAxes()
+{
+    QVERIFY(m_results);
+    ui::StudyEditor *editor = m_window->workspace()->newStudy();
+    editor->setJson(kOverlayStudy, m_dir.path());
+    QVERIFY(editor->isValid());
+    editor->runButton()->click();
+    QVERIFY(test::waitForJobs(m_window->jobsDock(), 300000));
+    QCOMPARE(m_window->project()->studies().size(), 2);
+    Q_EMIT m_results->overlayRequested(QStringLiteral("gui-overlay"));
+    QVERIFY(QTest::qWaitFor([this] { return m_results->setCount() == 2; }, 30000));
+    QCOMPARE(m_results->chart()->pointCount(1), 6);
+    QCOMPARE(m_results->tableModel()->rowCount(), 8 + 3 * 13 + 4 + 6);
+    m_results->setLogAxes(true, false);
+    QCOMPARE(m_results->chart()->pointCount(0), 8 + 3 * 13 + 4);
+    QCOMPARE(m_results->chart()->skippedCount(), 0);
+    m_results->setAxes(QStringLiteral("latency_us"), QStringLiteral("fidelity"));
+    QVERIFY(m_results->chart()->frontPointCount(0) >= 1);
+    QString error;
+    QVERIFY2(m_results->chart()->exportSvg(m_dir.filePath(QStringLiteral("p.svg")), &error),
+             qPrintable(error));
+    QVERIFY(m_results->chart()->csv().count(QLatin1Char('\n')) == 8 + 3 * 13 + 4 + 6 + 1);
+    m_window->close();
+    m_window.reset();
+}
+
+QTEST_MAIN(TestStudy)
+#include "tst_study.moc"

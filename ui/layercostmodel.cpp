@@ -1,0 +1,189 @@
+#include "layercostmodel.h"
+
+#include "units.h"
+
+#include <QFont>
+#include <QLocale>
+
+#include <cmath>
+
+namespace frontier::ui {
+
+namespace {
+
+// Four significant digits without an exponent.
+QString plain(double v)
+{
+    const double a = std::abs(v);
+    const int decimals = a == 0 || a >= 1000 ? 0 : a >= 100 ? 1 : a >= 10 ? 2 : a >= 1 ? 3 : 4;
+    return QLocale().toString(v, 'f', decimals);
+}
+
+} // namespace
+
+LayerCostModel::LayerCostModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{}
+
+void LayerCostModel::setLayers(std::vector<model::LayerRow> rows)
+{
+    beginResetModel();
+    m_rows = std::move(rows);
+    m_total = model::layerTotals(m_rows);
+    endResetModel();
+}
+
+void LayerCostModel::setCost(std::optional<cost::VariantCost> cost)
+{
+    m_cost = std::move(cost);
+    double largest = 0;
+    if (m_cost) {
+        for (const cost::LayerCost &c : m_cost->layers)
+            largest = std::max(largest, c.energy_pj);
+    }
+    std::tie(m_energyScale, m_energyUnit) = Units::energyScale(largest / 1000.0);
+    if (!m_rows.empty())
+        Q_EMIT dataChanged(index(0, WeightBytes), index(rowCount() - 1, Latency));
+    Q_EMIT headerDataChanged(Qt::Horizontal, WeightBytes, Latency);
+}
+
+int LayerCostModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() || m_rows.empty() ? 0 : int(m_rows.size()) + 1;
+}
+
+int LayerCostModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+const cost::LayerCost *LayerCostModel::layerCost(int row) const
+{
+    if (!m_cost)
+        return nullptr;
+    if (row == int(m_rows.size()))
+        return &m_cost->total;
+    // Cost rows follow the model's layers by name (the cost model may fold BatchNorm).
+    const std::string &name = m_rows[size_t(row)].name;
+    for (const cost::LayerCost &c : m_cost->layers) {
+        if (c.counts.name == name)
+            return &c;
+    }
+    return nullptr;
+}
+
+double LayerCostModel::value(int row, int column) const
+{
+    const model::LayerRow &r = row < int(m_rows.size()) ? m_rows[size_t(row)] : m_total;
+    const cost::LayerCost *c = layerCost(row);
+    switch (column) {
+    case Params:
+        return double(r.params);
+    case Macs:
+        return double(r.macs);
+    case WeightBytes:
+        return c ? double(c->counts.weightBits) / 8.0 : NAN;
+    case ActivationBytes:
+        return c ? double(c->counts.activationBitsRead + c->counts.activationBitsWritten) / 8.0
+                 : NAN;
+    case Energy:
+        return c ? c->energy_pj : NAN;
+    case Latency:
+        return c ? c->latency_us : NAN;
+    default:
+        return NAN;
+    }
+}
+
+QVariant LayerCostModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid())
+        return {};
+    const int row = index.row();
+    const bool total = row == int(m_rows.size());
+    const model::LayerRow &r = total ? m_total : m_rows[size_t(row)];
+    const int column = index.column();
+    if (role == Qt::FontRole && total) {
+        QFont bold;
+        bold.setBold(true);
+        return bold;
+    }
+    if (role == Qt::TextAlignmentRole)
+        return column >= Params ? int(Qt::AlignRight | Qt::AlignVCenter)
+                                : int(Qt::AlignLeft | Qt::AlignVCenter);
+    if (role == Qt::UserRole)
+        return column >= Params ? QVariant(value(row, column)) : data(index, Qt::DisplayRole);
+    if (role == Qt::ToolTipRole && column >= WeightBytes) {
+        const cost::LayerCost *c = layerCost(row);
+        if (!c)
+            return {};
+        return tr("compute %1 pJ · memory %2 pJ · static %3 pJ\nweights in %4, activations in %5")
+            .arg(c->computeEnergy_pj, 0, 'g', 4)
+            .arg(c->memoryEnergy_pj, 0, 'g', 4)
+            .arg(c->staticEnergy_pj, 0, 'g', 4)
+            .arg(QString::fromStdString(c->weightLevel),
+                 QString::fromStdString(c->activationLevel));
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    const QLocale locale;
+    switch (column) {
+    case Name:
+        return QString::fromStdString(r.name);
+    case Type:
+        return QString::fromStdString(r.type);
+    case Output: {
+        if (total)
+            return QString();
+        QStringList dims;
+        for (auto d : r.outputShape)
+            dims << QString::number(d);
+        return dims.join(QStringLiteral("×"));
+    }
+    case Params:
+    case Macs:
+        return locale.toString(qlonglong(value(row, column)));
+    case WeightBytes:
+    case ActivationBytes: {
+        const double v = value(row, column);
+        return std::isnan(v) ? QString() : locale.toString(v, 'f', v == std::floor(v) ? 0 : 1);
+    }
+    case Energy:
+    case Latency: {
+        const double v = value(row, column) * (column == Energy ? m_energyScale : 1.0);
+        return std::isnan(v) ? QString() : plain(v);
+    }
+    default:
+        return {};
+    }
+}
+
+QVariant LayerCostModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Name:
+        return tr("Layer");
+    case Type:
+        return tr("Type");
+    case Output:
+        return tr("Output");
+    case Params:
+        return tr("Parameters");
+    case Macs:
+        return tr("MACs");
+    case WeightBytes:
+        return tr("Weight bytes");
+    case ActivationBytes:
+        return tr("Activation bytes");
+    case Energy:
+        return tr("Energy (%1)").arg(m_energyUnit);
+    case Latency:
+        return tr("Latency (µs)");
+    default:
+        return {};
+    }
+}
+
+} // namespace frontier::ui

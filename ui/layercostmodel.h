@@ -1,0 +1,61 @@
+#pragma once
+
+#include "cost/costmodel.h"
+#include "model/stats.h"
+
+#include <QAbstractTableModel>
+
+#include <optional>
+#include <vector>
+
+namespace frontier::ui {
+
+// The layer table of a model: one row per layer and a bold total row. Shape, parameter
+// and MAC columns come from model::layerTable(); weight bytes, activation bytes, energy
+// (pJ) and latency (µs) per inference from a cost::VariantCost of one format on one device
+// preset, when one is set (otherwise those columns are empty). Read-only; numbers are
+// right-aligned, sortable through Qt::UserRole (the raw value).
+class LayerCostModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        Name,
+        Type,
+        Output,
+        Params,
+        Macs,
+        WeightBytes,
+        ActivationBytes,
+        Energy,
+        Latency,
+        ColumnCount
+    };
+
+    explicit LayerCostModel(QObject *parent = nullptr);
+
+    void setLayers(std::vector<model::LayerRow> rows);
+    void setCost(std::optional<cost::VariantCost> cost);
+    const std::optional<cost::VariantCost> &cost() const { return m_cost; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    // The raw value of a cell (NaN when empty; energy in pJ, latency in µs); the total row
+    // is rowCount() - 1. The table shows energy in the unit that suits the layers.
+    double value(int row, int column) const;
+
+private:
+    const cost::LayerCost *layerCost(int row) const;
+
+    std::vector<model::LayerRow> m_rows;
+    model::LayerRow m_total;
+    std::optional<cost::VariantCost> m_cost;
+    double m_energyScale = 1.0; // from pJ to the shown unit
+    QString m_energyUnit = QStringLiteral("pJ");
+};
+
+} // namespace frontier::ui

@@ -1,0 +1,332 @@
+#include "paretochart.h"
+
+#include "theme.h"
+
+#include <QChart>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QScatterSeries>
+#include <QToolTip>
+#include <QValueAxis>
+
+#include <cmath>
+
+namespace frontier::ui {
+
+ParetoChart::ParetoChart(QWidget *parent)
+    : ChartView(new QChart, parent)
+{
+    setObjectName(QStringLiteral("paretoChart"));
+    setExportName(QStringLiteral("pareto"));
+    chart()->legend()->setAlignment(Qt::AlignBottom);
+    connect(this, &ChartView::hovered, this, &ParetoChart::showTip);
+    connect(this, &ChartView::clicked, this, [this](const QPoint &pos) {
+        const auto [layer, row] = nearest(pos);
+        if (layer >= 0)
+            Q_EMIT pointClicked(layer, row);
+    });
+    setCsvProvider([this] { return csvText(); });
+}
+
+QColor ParetoChart::layerColor(int layer)
+{
+    return Theme::seriesColor(layer == 0 ? 0 : layer == 1 ? 3 : layer + 1);
+}
+
+void ParetoChart::setAxes(const std::string &x, const std::string &y, bool logX, bool logY)
+{
+    m_x = x;
+    m_y = y;
+    m_logX = logX;
+    m_logY = logY;
+    rebuild();
+}
+
+void ParetoChart::setLayers(std::vector<Layer> layers)
+{
+    m_layers = std::move(layers);
+    rebuild();
+}
+
+int ParetoChart::pointCount(int layer) const
+{
+    return layer < int(m_drawn.size()) ? int(m_drawn[size_t(layer)].rows.size()) : 0;
+}
+
+int ParetoChart::frontPointCount(int layer) const
+{
+    return layer < int(m_drawn.size()) ? m_drawn[size_t(layer)].frontCount : 0;
+}
+
+void ParetoChart::rebuild()
+{
+    QChart *c = chart();
+    c->removeAllSeries();
+    for (QAbstractAxis *axis : c->axes()) {
+        c->removeAxis(axis);
+        delete axis;
+    }
+    m_drawn.assign(m_layers.size(), {});
+    m_selected = nullptr;
+    m_skipped = 0;
+    double typicalX = 0, typicalY = 0;
+    for (const Layer &l : m_layers) {
+        const int cx = l.results->column(m_x);
+        const int cy = l.results->column(m_y);
+        for (int r = 0; cx >= 0 && cy >= 0 && r < l.results->rows(); ++r) {
+            const double x = l.results->table().at(r, cx);
+            const double y = l.results->table().at(r, cy);
+            if (std::isfinite(x))
+                typicalX = std::max(typicalX, std::abs(x));
+            if (std::isfinite(y))
+                typicalY = std::max(typicalY, std::abs(y));
+        }
+    }
+    m_xInfo = MetricInfo::of(m_x, typicalX);
+    m_yInfo = MetricInfo::of(m_y, typicalY);
+
+    QAbstractAxis *axisX = nullptr;
+    QAbstractAxis *axisY = nullptr;
+    const auto makeAxis = [](bool log, const MetricInfo &info) -> QAbstractAxis * {
+        if (log) {
+            auto *a = new QLogValueAxis;
+            a->setBase(10);
+            a->setLabelFormat(QStringLiteral("%g"));
+            a->setMinorTickCount(8);
+            a->setTitleText(info.axisTitle() + QStringLiteral(", log scale"));
+            return a;
+        }
+        auto *a = new QValueAxis;
+        a->setTitleText(info.axisTitle());
+        return a;
+    };
+    axisX = makeAxis(m_logX, m_xInfo);
+    axisY = makeAxis(m_logY, m_yInfo);
+    c->addAxis(axisX, Qt::AlignBottom);
+    c->addAxis(axisY, Qt::AlignLeft);
+
+    double minX = INFINITY, maxX = -INFINITY, minY = INFINITY, maxY = -INFINITY;
+    bool anyFeasible = false;
+    for (const Layer &l : m_layers)
+        anyFeasible = anyFeasible || !l.feasible.empty();
+    QStringList titles;
+    for (size_t li = 0; li < m_layers.size(); ++li) {
+        const Layer &l = m_layers[li];
+        Drawn &d = m_drawn[li];
+        const QColor color = layerColor(int(li));
+        const int cx = l.results->column(m_x);
+        const int cy = l.results->column(m_y);
+        QList<QPointF> all;
+        for (int r = 0; r < l.results->rows(); ++r) {
+            const double x = cx >= 0 ? l.results->table().at(r, cx) * m_xInfo.scale : NAN;
+            const double y = cy >= 0 ? l.results->table().at(r, cy) * m_yInfo.scale : NAN;
+            if (!std::isfinite(x) || !std::isfinite(y) || (m_logX && x <= 0)
+                || (m_logY && y <= 0)) {
+                ++m_skipped;
+                continue;
+            }
+            d.rows.push_back(r);
+            d.values.emplace_back(x, y);
+            all << QPointF(x, y);
+            if (anyFeasible && !std::binary_search(l.feasible.begin(), l.feasible.end(), r))
+                continue;
+            minX = std::min(minX, x);
+            maxX = std::max(maxX, x);
+            minY = std::min(minY, y);
+            maxY = std::max(maxY, y);
+        }
+        // Faded by mixing with the background, not by transparency: coincident trials
+        // must not add up to the front's colour.
+        const QColor base = palette().color(QPalette::Base);
+        const QColor faded = QColor::fromRgbF(0.35f * color.redF() + 0.65f * base.redF(),
+                                              0.35f * color.greenF() + 0.65f * base.greenF(),
+                                              0.35f * color.blueF() + 0.65f * base.blueF());
+        d.all = new QScatterSeries;
+        d.all->setName(tr("%1: all trials (%2)").arg(l.name).arg(d.rows.size()));
+        d.all->setMarkerSize(7);
+        d.all->setColor(faded);
+        d.all->setBorderColor(faded);
+        d.all->replace(all);
+
+        // The front, in order of x, joined.
+        std::vector<std::pair<QPointF, int>> front;
+        for (int r : l.front.rows) {
+            const auto it = std::lower_bound(d.rows.begin(), d.rows.end(), r);
+            if (it != d.rows.end() && *it == r)
+                front.emplace_back(d.values[size_t(it - d.rows.begin())], r);
+        }
+        std::sort(front.begin(), front.end(), [](const auto &a, const auto &b) {
+            return a.first.x() < b.first.x()
+                   || (a.first.x() == b.first.x() && a.first.y() < b.first.y());
+        });
+        d.frontCount = int(front.size());
+        auto *line = new QLineSeries;
+        line->setPen(QPen(color, 2));
+        d.front = new QScatterSeries;
+        d.front->setName(tr("%1: front (%2)").arg(l.name).arg(front.size()));
+        d.front->setMarkerSize(10);
+        d.front->setColor(color);
+        d.front->setBorderColor(palette().color(QPalette::Base));
+        for (const auto &[p, r] : front) {
+            line->append(p);
+            d.front->append(p);
+        }
+        for (QAbstractSeries *s :
+             {static_cast<QAbstractSeries *>(d.all), static_cast<QAbstractSeries *>(line),
+              static_cast<QAbstractSeries *>(d.front)}) {
+            c->addSeries(s);
+            s->attachAxis(axisX);
+            s->attachAxis(axisY);
+        }
+        c->legend()->markers(line).value(0)->setVisible(false);
+        const auto knee = std::lower_bound(d.rows.begin(), d.rows.end(), l.front.knee);
+        if (l.front.knee >= 0 && knee != d.rows.end() && *knee == l.front.knee) {
+            auto *k = new QScatterSeries;
+            k->setName(tr("%1: knee").arg(l.name));
+            k->setMarkerShape(QScatterSeries::MarkerShapeStar);
+            k->setMarkerSize(20);
+            k->setColor(color.darker(130));
+            k->setBorderColor(palette().color(QPalette::WindowText));
+            k->append(d.values[size_t(knee - d.rows.begin())]);
+            c->addSeries(k);
+            k->attachAxis(axisX);
+            k->attachAxis(axisY);
+        }
+        titles << l.name;
+    }
+    m_selected = new QScatterSeries;
+    m_selected->setName(tr("selected"));
+    m_selected->setMarkerSize(20);
+    m_selected->setColor(Qt::transparent);
+    m_selected->setPen(QPen(palette().color(QPalette::WindowText), 2.5));
+    c->addSeries(m_selected);
+    m_selected->attachAxis(axisX);
+    m_selected->attachAxis(axisY);
+    c->legend()->markers(m_selected).value(0)->setVisible(false);
+
+    if (minX <= maxX) {
+        // A margin around the points, never below zero for non-negative metrics nor past
+        // 100 % for shares; nice tick values on linear axes.
+        const auto range
+            = [](QAbstractAxis *axis, double lo, double hi, bool log, const MetricInfo &info) {
+                  if (log) {
+                      axis->setRange(lo / 1.25, hi * 1.25);
+                      return;
+                  }
+                  const double span = hi > lo ? hi - lo : std::max(1e-9, std::abs(hi));
+                  double from = lo - span * 0.05;
+                  double to = hi + span * 0.05;
+                  if (lo >= 0)
+                      from = std::max(0.0, from);
+                  if (info.unit == QLatin1String("%"))
+                      to = std::min(100.0, to);
+                  auto *v = static_cast<QValueAxis *>(axis);
+                  v->setRange(from, to);
+                  v->applyNiceNumbers();
+                  if (lo >= 0 && v->min() < 0)
+                      v->setMin(0);
+              };
+        range(axisX, minX, maxX, m_logX, m_xInfo);
+        range(axisY, minY, maxY, m_logY, m_yInfo);
+    }
+    c->setTitle(tr("%1 against %2: %3")
+                    .arg(m_yInfo.title, m_xInfo.title, titles.join(QStringLiteral(", "))));
+    applyPalette();
+    c->zoomReset();
+}
+
+void ParetoChart::setSelected(int layer, int row)
+{
+    if (!m_selected)
+        return;
+    QList<QPointF> point;
+    if (layer >= 0 && layer < int(m_drawn.size())) {
+        const Drawn &d = m_drawn[size_t(layer)];
+        const auto it = std::lower_bound(d.rows.begin(), d.rows.end(), row);
+        if (it != d.rows.end() && *it == row)
+            point << d.values[size_t(it - d.rows.begin())];
+    }
+    m_selected->replace(point);
+}
+
+QPointF ParetoChart::position(int layer, int row) const
+{
+    const Drawn &d = m_drawn[size_t(layer)];
+    const auto it = std::lower_bound(d.rows.begin(), d.rows.end(), row);
+    if (it == d.rows.end() || *it != row)
+        return {};
+    return mapFromScene(chart()->mapToPosition(d.values[size_t(it - d.rows.begin())], d.all));
+}
+
+std::pair<int, int> ParetoChart::nearest(const QPoint &pos, double radius) const
+{
+    std::pair<int, int> best(-1, -1);
+    double bestDistance = radius * radius;
+    const QPointF scenePos = mapToScene(pos);
+    if (!chart()->plotArea().contains(scenePos))
+        return best;
+    for (size_t li = 0; li < m_drawn.size(); ++li) {
+        const Drawn &d = m_drawn[li];
+        for (size_t i = 0; i < d.values.size(); ++i) {
+            const QPointF p = chart()->mapToPosition(d.values[i], d.all);
+            const double dx = p.x() - scenePos.x();
+            const double dy = p.y() - scenePos.y();
+            const double distance = dx * dx + dy * dy;
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = {int(li), d.rows[i]};
+            }
+        }
+    }
+    return best;
+}
+
+void ParetoChart::showTip(const QPoint &pos)
+{
+    const auto [layer, row] = nearest(pos);
+    if (layer < 0) {
+        QToolTip::hideText();
+        return;
+    }
+    const Layer &l = m_layers[size_t(layer)];
+    const int cx = l.results->column(m_x);
+    const int cy = l.results->column(m_y);
+    const bool onFront = std::binary_search(l.front.rows.begin(), l.front.rows.end(), row);
+    const QString text
+        = tr("<b>%1</b> · trial %2%3<br>%4<br>%5: %6<br>%7: %8")
+              .arg(l.name.toHtmlEscaped())
+              .arg(l.results->table().trialIds[size_t(row)])
+              .arg(onFront ? tr(" · on the front") : QString())
+              .arg(QString::fromStdString(l.results->config(row).label()).toHtmlEscaped())
+              .arg(m_xInfo.title, m_xInfo.format(l.results->table().at(row, cx)))
+              .arg(m_yInfo.title, m_yInfo.format(l.results->table().at(row, cy)));
+    QToolTip::showText(mapToGlobal(pos), text, this);
+}
+
+QString ParetoChart::csvText() const
+{
+    QStringList lines = {QStringLiteral("study,trial,%1,%2,front,configuration")
+                             .arg(QString::fromStdString(m_x), QString::fromStdString(m_y))};
+    for (size_t li = 0; li < m_layers.size(); ++li) {
+        const Layer &l = m_layers[li];
+        const int cx = l.results->column(m_x);
+        const int cy = l.results->column(m_y);
+        for (int r : m_drawn[li].rows) {
+            QString label = QString::fromStdString(l.results->config(r).label());
+            label.replace(QLatin1String("\""), QLatin1String("\"\""));
+            lines << QStringLiteral("%1,%2,%3,%4,%5,\"%6\"")
+                         .arg(l.name)
+                         .arg(l.results->table().trialIds[size_t(r)])
+                         .arg(l.results->table().at(r, cx), 0, 'g', 12)
+                         .arg(l.results->table().at(r, cy), 0, 'g', 12)
+                         .arg(std::binary_search(l.front.rows.begin(), l.front.rows.end(), r) ? 1
+                                                                                              : 0)
+                         .arg(label);
+        }
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+} // namespace frontier::ui

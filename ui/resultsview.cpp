@@ -1,0 +1,383 @@
+#include "resultsview.h"
+
+#include "metricinfo.h"
+#include "paretochart.h"
+#include "resultsfilter.h"
+#include "resultstablemodel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSplitter>
+#include <QTableView>
+
+#include <cmath>
+
+namespace frontier::ui {
+
+namespace {
+
+QComboBox *senseBox()
+{
+    auto *box = new QComboBox;
+    box->addItem(QCoreApplication::translate("ResultsView", "minimise"), false);
+    box->addItem(QCoreApplication::translate("ResultsView", "maximise"), true);
+    return box;
+}
+
+} // namespace
+
+ResultsView::ResultsView(const QString &study, QWidget *parent)
+    : QWidget(parent)
+    , m_study(study)
+{
+    m_x = new QComboBox;
+    m_x->setObjectName(QStringLiteral("paretoX"));
+    m_y = new QComboBox;
+    m_y->setObjectName(QStringLiteral("paretoY"));
+    m_xSense = senseBox();
+    m_ySense = senseBox();
+    m_logX = new QCheckBox(tr("log"));
+    m_logY = new QCheckBox(tr("log"));
+    m_constraints = new QLineEdit;
+    m_constraints->setObjectName(QStringLiteral("paretoConstraints"));
+    m_constraints->setPlaceholderText(tr("e.g. accuracy>=0.9, latency_us<=50"));
+    m_overlay = new QComboBox;
+    m_overlay->setObjectName(QStringLiteral("overlayStudy"));
+    auto *overlay = new QPushButton(tr("Overlay"));
+    overlay->setToolTip(tr("Draw another study of the project in the same chart"));
+    connect(overlay, &QPushButton::clicked, this, [this] {
+        if (!m_overlay->currentText().isEmpty())
+            Q_EMIT overlayRequested(m_overlay->currentText());
+    });
+    auto *reset = new QPushButton(tr("Reset zoom"));
+
+    auto *controls = new QGridLayout;
+    controls->addWidget(new QLabel(tr("x:")), 0, 0);
+    controls->addWidget(m_x, 0, 1);
+    controls->addWidget(m_xSense, 0, 2);
+    controls->addWidget(m_logX, 0, 3);
+    controls->addWidget(new QLabel(tr("y:")), 0, 4);
+    controls->addWidget(m_y, 0, 5);
+    controls->addWidget(m_ySense, 0, 6);
+    controls->addWidget(m_logY, 0, 7);
+    controls->addWidget(reset, 0, 8);
+    controls->addWidget(new QLabel(tr("Constraints:")), 1, 0);
+    controls->addWidget(m_constraints, 1, 1, 1, 3);
+    controls->addWidget(new QLabel(tr("Compare with:")), 1, 4);
+    controls->addWidget(m_overlay, 1, 5, 1, 2);
+    controls->addWidget(overlay, 1, 7);
+    controls->setColumnStretch(1, 1);
+    controls->setColumnStretch(5, 1);
+
+    m_summary = new QLabel(tr("Loading %1...").arg(study));
+    m_summary->setObjectName(QStringLiteral("paretoSummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_chart = new ParetoChart;
+    connect(reset, &QPushButton::clicked, m_chart, &ChartView::resetZoom);
+    m_model = new ResultsTableModel(this);
+    m_filter = new ResultsFilter(this);
+    m_filter->setSourceModel(m_model);
+    m_table = new QTableView;
+    m_table->setObjectName(QStringLiteral("resultsTable"));
+    m_table->setModel(m_filter);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(1, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    m_filterText = new QLineEdit;
+    m_filterText->setObjectName(QStringLiteral("resultsFilter"));
+    m_filterText->setPlaceholderText(tr("Filter configurations (words or a regular expression)"));
+    m_filterText->setClearButtonEnabled(true);
+    m_frontOnly = new QCheckBox(tr("Front only"));
+    auto *exportButton = new QPushButton(tr("Export table..."));
+    auto *tableBar = new QHBoxLayout;
+    tableBar->addWidget(m_filterText, 1);
+    tableBar->addWidget(m_frontOnly);
+    tableBar->addWidget(exportButton);
+    auto *tableBox = new QWidget;
+    auto *tableLayout = new QVBoxLayout(tableBox);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addLayout(tableBar);
+    tableLayout->addWidget(m_table, 1);
+
+    auto *split = new QSplitter(Qt::Vertical);
+    split->addWidget(m_chart);
+    split->addWidget(tableBox);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({420, 260});
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(m_summary);
+    layout->addWidget(split, 1);
+
+    for (QComboBox *box : {m_x, m_y, m_xSense, m_ySense})
+        connect(box, &QComboBox::currentIndexChanged, this, &ResultsView::recompute);
+    for (QCheckBox *box : {m_logX, m_logY})
+        connect(box, &QCheckBox::toggled, this, &ResultsView::recompute);
+    connect(m_x, &QComboBox::currentIndexChanged, this, [this] {
+        m_xSense->setCurrentIndex(MetricInfo::of(m_x->currentText().toStdString()).maximize);
+    });
+    connect(m_y, &QComboBox::currentIndexChanged, this, [this] {
+        m_ySense->setCurrentIndex(MetricInfo::of(m_y->currentText().toStdString()).maximize);
+    });
+    connect(m_constraints, &QLineEdit::editingFinished, this, &ResultsView::recompute);
+    connect(m_filterText, &QLineEdit::textChanged, m_filter, &ResultsFilter::setText);
+    connect(m_frontOnly, &QCheckBox::toggled, m_filter, &ResultsFilter::setFrontOnly);
+    connect(exportButton, &QPushButton::clicked, this, &ResultsView::exportTable);
+    connect(m_chart, &ParetoChart::pointClicked, this, &ResultsView::selectTrial);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ResultsView::onTableSelection);
+}
+
+ResultsView::~ResultsView() = default;
+
+void ResultsView::setError(const QString &message)
+{
+    m_summary->setText(
+        QStringLiteral("<span style='color:#d55e00'>%1</span>").arg(message.toHtmlEscaped()));
+}
+
+void ResultsView::setAvailableStudies(const QStringList &names)
+{
+    m_overlay->clear();
+    for (const QString &name : names) {
+        if (name != m_study)
+            m_overlay->addItem(name);
+    }
+}
+
+void ResultsView::addSet(std::shared_ptr<const ResultSet> set)
+{
+    for (auto it = m_sets.begin(); it != m_sets.end(); ++it) {
+        if ((*it)->name == set->name) { // reloaded: replace
+            *it = std::move(set);
+            set = nullptr;
+            break;
+        }
+    }
+    const bool first = m_sets.empty();
+    if (set)
+        m_sets.push_back(std::move(set));
+    m_model->setSets(m_sets);
+    if (first) {
+        const std::vector<study::Objective> &o = m_sets.front()->objectives;
+        QStringList constraints;
+        for (const std::string &c : m_sets.front()->constraints)
+            constraints << QString::fromStdString(c);
+        m_constraints->setText(constraints.join(QStringLiteral(", ")));
+        refillAxes();
+        // Energies often span decades: start such an axis on a log scale.
+        const auto spansDecades = [this](const QString &metric) {
+            const study::StudyResults &r = m_sets.front()->results;
+            const int c = r.column(metric.toStdString());
+            double lo = INFINITY, hi = 0;
+            for (int row = 0; c >= 0 && row < r.rows(); ++row) {
+                const double v = r.table().at(row, c);
+                if (!(v > 0))
+                    return false;
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+            return hi > 100 * lo;
+        };
+        const QString x = QString::fromStdString(o.size() >= 2 ? o[0].name : "energy_pj");
+        const QString y = QString::fromStdString(o.size() >= 2 ? o[1].name : "accuracy");
+        m_syncing = true;
+        m_logX->setChecked(spansDecades(x));
+        m_logY->setChecked(spansDecades(y));
+        m_syncing = false;
+        setAxes(x, y);
+    } else {
+        refillAxes();
+        recompute();
+    }
+    m_table->resizeColumnsToContents();
+    m_table->setColumnWidth(2, std::min(m_table->columnWidth(2), 360));
+}
+
+void ResultsView::refillAxes()
+{
+    const QString x = m_x->currentText();
+    const QString y = m_y->currentText();
+    m_syncing = true;
+    for (QComboBox *box : {m_x, m_y}) {
+        box->clear();
+        for (const std::string &m : m_model->metrics())
+            box->addItem(QString::fromStdString(m));
+    }
+    m_x->setCurrentText(x);
+    m_y->setCurrentText(y);
+    m_syncing = false;
+}
+
+void ResultsView::setAxes(const QString &x, const QString &y)
+{
+    m_syncing = true;
+    m_x->setCurrentText(x);
+    m_y->setCurrentText(y);
+    m_xSense->setCurrentIndex(MetricInfo::of(x.toStdString()).maximize);
+    m_ySense->setCurrentIndex(MetricInfo::of(y.toStdString()).maximize);
+    if (!m_sets.empty()) {
+        for (const study::Objective &o : m_sets.front()->objectives) {
+            const int sense = o.sense == study::Sense::Maximize;
+            if (o.name == x.toStdString())
+                m_xSense->setCurrentIndex(sense);
+            if (o.name == y.toStdString())
+                m_ySense->setCurrentIndex(sense);
+        }
+    }
+    m_syncing = false;
+    recompute();
+}
+
+void ResultsView::setLogAxes(bool x, bool y)
+{
+    m_syncing = true;
+    m_logX->setChecked(x);
+    m_logY->setChecked(y);
+    m_syncing = false;
+    recompute();
+}
+
+void ResultsView::setConstraints(const QString &text)
+{
+    m_constraints->setText(text);
+    recompute();
+}
+
+void ResultsView::recompute()
+{
+    if (m_syncing || m_sets.empty() || m_x->currentText().isEmpty() || m_y->currentText().isEmpty())
+        return;
+    const std::string x = m_x->currentText().toStdString();
+    const std::string y = m_y->currentText().toStdString();
+    const std::vector<study::Objective> objectives
+        = {{x, m_xSense->currentData().toBool() ? study::Sense::Maximize : study::Sense::Minimize},
+           {y, m_ySense->currentData().toBool() ? study::Sense::Maximize : study::Sense::Minimize}};
+    std::vector<std::string> constraints;
+    const QString text = m_constraints->text().trimmed();
+    if (!text.isEmpty())
+        constraints.push_back(text.toStdString());
+    m_fronts.assign(m_sets.size(), {});
+    QStringList lines;
+    std::vector<ParetoChart::Layer> layers;
+    for (size_t s = 0; s < m_sets.size(); ++s) {
+        const ResultSet &set = *m_sets[s];
+        try {
+            m_fronts[s] = study::computeFront(set.results, objectives, constraints);
+        } catch (const std::exception &e) {
+            lines << QStringLiteral("<span style='color:#d55e00'>%1: %2</span>")
+                         .arg(set.name.toHtmlEscaped(),
+                              QString::fromUtf8(e.what()).toHtmlEscaped());
+        }
+        const study::FrontResult &f = m_fronts[s];
+        m_model->setFront(int(s), f.rows);
+        std::vector<int> feasible;
+        try {
+            feasible = set.results.feasibleRows(constraints);
+        } catch (const std::exception &) {
+            // reported above, with the front
+        }
+        const int feasibleCount = int(feasible.size());
+        layers.push_back({set.name, &set.results, f, std::move(feasible)});
+        if (f.objectives.empty())
+            continue;
+        const QString knee
+            = f.knee >= 0 ? QString::fromStdString(set.results.config(f.knee).label()) : tr("none");
+        const QString trials = constraints.empty() || feasibleCount == set.results.rows()
+                                   ? tr("%1 trials").arg(set.results.rows())
+                                   : tr("%1 trials (%2 feasible; the axes fit those)")
+                                         .arg(set.results.rows())
+                                         .arg(feasibleCount);
+        lines << tr("<b style='color:%1'>%2</b>: %3 · front %4 · hypervolume %5 %6·%7 "
+                    "(reference: worst feasible %8, %9) · knee: %10")
+                     .arg(ParetoChart::layerColor(int(s)).name(), set.name.toHtmlEscaped(), trials)
+                     .arg(f.rows.size())
+                     .arg(f.hypervolume, 0, 'g', 4)
+                     .arg(QString::fromStdString(x), QString::fromStdString(y))
+                     .arg(MetricInfo::of(x, f.reference[0]).format(f.reference[0]),
+                          MetricInfo::of(y, f.reference[1]).format(f.reference[1]),
+                          knee.toHtmlEscaped());
+    }
+    m_chart->setAxes(x, y, m_logX->isChecked(), m_logY->isChecked());
+    m_chart->setLayers(std::move(layers));
+    if (m_chart->skippedCount() > 0)
+        lines << tr("%n trial(s) not drawn (no value, or not positive on a log axis)", nullptr,
+                    m_chart->skippedCount());
+    m_summary->setText(lines.join(QStringLiteral("<br>")));
+    const auto [set, row] = selectedTrial();
+    m_chart->setSelected(set, row);
+}
+
+QString ResultsView::summary() const
+{
+    return m_summary->text();
+}
+
+void ResultsView::selectTrial(int set, int row)
+{
+    const int modelRow = m_model->modelRow(set, row);
+    if (modelRow < 0)
+        return;
+    QModelIndex index = m_filter->mapFromSource(m_model->index(modelRow, 0));
+    if (!index.isValid()) { // filtered out: show everything again
+        m_filterText->clear();
+        m_frontOnly->setChecked(false);
+        index = m_filter->mapFromSource(m_model->index(modelRow, 0));
+    }
+    m_table->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect
+                                                 | QItemSelectionModel::Rows);
+    m_table->scrollTo(index, QAbstractItemView::PositionAtCenter);
+    m_chart->setSelected(set, row);
+}
+
+std::pair<int, int> ResultsView::selectedTrial() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return {-1, -1};
+    return m_model->source(m_filter->mapToSource(rows.first()).row());
+}
+
+void ResultsView::onTableSelection()
+{
+    const auto [set, row] = selectedTrial();
+    m_chart->setSelected(set, row);
+}
+
+void ResultsView::exportTable()
+{
+    QSettings settings;
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Results"),
+        settings.value(QStringLiteral("export/lastDir")).toString() + QLatin1Char('/') + m_study
+            + QStringLiteral("-trials.csv"),
+        tr("CSV data (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)
+        || file.write(m_model->csv().toUtf8()) < 0 || !file.commit())
+        QMessageBox::warning(this, tr("Export failed"),
+                             QStringLiteral("%1: %2").arg(path, file.errorString()));
+}
+
+} // namespace frontier::ui
