@@ -15,7 +15,7 @@ MNIST split and the same trained .fmodel:
                offset per stream, per-layer max-abs scaling, XNOR products, an exact
                counter (popcount through a byte table), bias and ReLU in binary (numpy);
   3. takes margins (top-1 minus top-2 softmax score), the threshold rules M and PDF 0.99 on
-     the calibration split, and sweeps 1,000 thresholds in [0, 1] on the test split:
+     the calibration split (each just above its bound, as Frontier's ThresholdRule), and sweeps 1,000 thresholds in [0, 1] on the test split:
      accuracy, fidelity, escalation and energy (E_reduced + escalated * E_full) per point;
   4. writes one CSV row per (variant, threshold).
 Only sequential dense/relu/flatten/softmax models (the mlp recipe) are supported.
@@ -213,17 +213,19 @@ def margins(scores):
     return top[:, -1] - top[:, -2]
 
 
+# Both rules return "just above" their bound (the next double), so that every mismatch at
+# the bound escalates too (ties included), capped at 1; 0 without mismatches.
 def rule_m(m_red, p_red, p_full):
-    mism = m_red[p_red != p_full]
-    return float(mism.max()) if mism.size else 0.0
+    mism = m_red[p_red != p_full].astype(np.float64)
+    return min(1.0, float(np.nextafter(mism.max(), np.inf))) if mism.size else 0.0
 
 
 def rule_pdf(m_red, p_red, p_full, q):
-    mism = m_red[p_red != p_full]
+    mism = m_red[p_red != p_full].astype(np.float64)
     if mism.size == 0:
         return 0.0
     lo, mean = float(mism.min()), float(mism.mean())
-    return min(1.0, lo - (mean - lo) * np.log(1 - q))
+    return min(1.0, float(np.nextafter(lo - (mean - lo) * np.log(1 - q), np.inf)))
 
 
 def sweep(taus, m_red, p_red, p_full, y, e_red, e_full):

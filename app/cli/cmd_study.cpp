@@ -475,9 +475,13 @@ int best(const QStringList &args)
         printJson(trialJson(r, row));
         return ExitOk;
     }
-    printTrialsTable(
-        r, {row},
-        {metric, "accuracy", "fidelity", "escalated", "energy_pj", "latency_us", "memory_bytes"});
+    std::vector<std::string> shown{metric};
+    for (const char *m :
+         {"accuracy", "fidelity", "escalated", "energy_pj", "latency_us", "memory_bytes"}) {
+        if (metric != m)
+            shown.push_back(m);
+    }
+    printTrialsTable(r, {row}, shown);
     return ExitOk;
 }
 

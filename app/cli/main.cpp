@@ -35,7 +35,7 @@ const Entry kCommands[] = {
     {"study", cli::runStudy, "studies in a project file: run, resume, status, trials, front, best"},
     {"sweep", cli::runSweep, "the threshold curve of ARI or HI from cached or your own scores"},
     {"bench", cli::runBench, "measure FP32 inference throughput (parallel vs serial twin)"},
-    {"demo", cli::runDemo, "the main job on the built-in data: generate, train, evaluate"},
+    {"demo", cli::runDemo, "the main job: the default study end to end and its Pareto front"},
 };
 
 void printUsage(FILE *out)
