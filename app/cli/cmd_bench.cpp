@@ -19,6 +19,7 @@
 #include "numeric/variant.h"
 #include "numeric/variantengine.h"
 
+#include "model/layers/eigen.h"
 #include "model/layers/gemm.h"
 #include <tbb/parallel_for.h>
 
@@ -97,6 +98,28 @@ double gemmPeakGflops(int threads, double minSeconds)
         },
         minSeconds);
     return 2.0 * double(m) * n * k * threads / seconds * 1e-9;
+}
+
+// GFLOP/s of Eigen's own sgemm on large square matrices (1024^3), each thread its own
+// product: the plain baseline the engine's kernel is compared with.
+double eigenSgemmGflops(int threads, double minSeconds)
+{
+    const int n = 1024;
+    std::vector<Eigen::MatrixXf> a(static_cast<size_t>(threads)), b(a.size()), c(a.size());
+    for (size_t t = 0; t < a.size(); ++t) {
+        a[t] = Eigen::MatrixXf::Random(n, n);
+        b[t] = Eigen::MatrixXf::Random(n, n);
+        c[t] = Eigen::MatrixXf::Zero(n, n);
+    }
+    const ThreadLimit limit(threads);
+    const double seconds = medianSeconds(
+        [&] {
+            tbb::parallel_for(0, threads, [&](int t) {
+                c[size_t(t)].noalias() = a[size_t(t)] * b[size_t(t)];
+            });
+        },
+        minSeconds);
+    return 2.0 * double(n) * n * n * threads / seconds * 1e-9;
 }
 
 struct Result
@@ -184,8 +207,11 @@ int runBench(const QStringList &args)
     else if (cores > 1)
         threadCounts.push_back(cores);
     std::vector<double> peak(size_t(std::max(cores, threadCounts.back()) + 1), 0.0);
-    for (int t : threadCounts)
+    std::vector<double> eigenPeak(peak.size(), 0.0);
+    for (int t : threadCounts) {
         peak[size_t(t)] = gemmPeakGflops(t, minSeconds);
+        eigenPeak[size_t(t)] = eigenSgemmGflops(t, minSeconds);
+    }
 
     std::vector<Result> results;
     for (const auto &[name, m] : models) {
@@ -265,6 +291,7 @@ int runBench(const QStringList &args)
             QJsonObject po;
             po[QStringLiteral("threads")] = t;
             po[QStringLiteral("gflops")] = peak[size_t(t)];
+            po[QStringLiteral("eigen_sgemm_gflops")] = eigenPeak[size_t(t)];
             peaks.append(po);
         }
         o[QStringLiteral("gemm_peak")] = peaks;
@@ -277,6 +304,9 @@ int runBench(const QStringList &args)
     std::printf("GEMM peak (frontier sgemm, 64x1024x256 per thread):");
     for (int t : threadCounts)
         std::printf("  %d thread%s %.1f GFLOP/s", t, t > 1 ? "s" : "", peak[size_t(t)]);
+    std::printf("\nEigen sgemm 1024^3 (baseline):            ");
+    for (int t : threadCounts)
+        std::printf("  %d thread%s %.1f GFLOP/s", t, t > 1 ? "s" : "", eigenPeak[size_t(t)]);
     std::printf("\n\n");
     TextTable table({QStringLiteral("model"), QStringLiteral("format"), QStringLiteral("engine"),
                      QStringLiteral("threads"), QStringLiteral("batch"),
