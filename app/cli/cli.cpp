@@ -73,7 +73,8 @@ QStringList CommandParser::requirePositional(int count, const QString &what) con
 QString CommandParser::require(const QString &name) const
 {
     if (!m_parser.isSet(name) || m_parser.value(name).isEmpty())
-        throw UsageError{m_command + QStringLiteral(": --") + name + QStringLiteral(" is required")};
+        throw UsageError{m_command + QStringLiteral(": --") + name
+                         + QStringLiteral(" is required")};
     return m_parser.value(name);
 }
 

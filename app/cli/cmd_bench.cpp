@@ -114,9 +114,8 @@ double eigenSgemmGflops(int threads, double minSeconds)
     const ThreadLimit limit(threads);
     const double seconds = medianSeconds(
         [&] {
-            tbb::parallel_for(0, threads, [&](int t) {
-                c[size_t(t)].noalias() = a[size_t(t)] * b[size_t(t)];
-            });
+            tbb::parallel_for(0, threads,
+                              [&](int t) { c[size_t(t)].noalias() = a[size_t(t)] * b[size_t(t)]; });
         },
         minSeconds);
     return 2.0 * double(n) * n * n * threads / seconds * 1e-9;

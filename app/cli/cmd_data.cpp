@@ -81,7 +81,8 @@ int dataInfo(const QStringList &args)
             classes.append(c);
         }
         o[QStringLiteral("classes")] = classes;
-        o[QStringLiteral("normalization")] = QString::fromStdString(prepared.normalization.kindName());
+        o[QStringLiteral("normalization")]
+            = QString::fromStdString(prepared.normalization.kindName());
         o[QStringLiteral("train_min")] = double(lo);
         o[QStringLiteral("train_max")] = double(hi);
         printJson(o);
@@ -122,8 +123,8 @@ int dataPreview(const QStringList &args)
                 QStringLiteral("FILE"));
     p.addOption(QStringLiteral("per-class"), QStringLiteral("samples per class (row)"),
                 QStringLiteral("K"), QStringLiteral("12"));
-    p.addOption(QStringLiteral("scale"), QStringLiteral("pixel magnification"),
-                QStringLiteral("S"), QStringLiteral("3"));
+    p.addOption(QStringLiteral("scale"), QStringLiteral("pixel magnification"), QStringLiteral("S"),
+                QStringLiteral("3"));
     if (!p.parse(args))
         return ExitOk;
     const QString spec = p.requirePositional(1, QStringLiteral("DATASET")).at(0);

@@ -46,8 +46,8 @@ int runImport(const QStringList &args)
             QJsonObject l;
             l[QStringLiteral("name")] = QString::fromStdString(r.name);
             l[QStringLiteral("op")] = QString::fromStdString(r.type);
-            l[QStringLiteral("output_shape")] =
-                QString::fromStdString(model::shapeToString(r.outputShape));
+            l[QStringLiteral("output_shape")]
+                = QString::fromStdString(model::shapeToString(r.outputShape));
             l[QStringLiteral("params")] = double(r.params);
             l[QStringLiteral("macs")] = double(r.macs);
             layers.append(l);

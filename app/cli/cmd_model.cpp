@@ -97,7 +97,8 @@ int modelInfo(const QStringList &args)
                      QStringLiteral("MACs"), QStringLiteral("activations")});
     for (size_t i = 0; i < rows.size(); ++i) {
         table.addRow({QString::number(i), QString::fromStdString(rows[i].name),
-                      QString::fromStdString(rows[i].type), names(rows[i].inputs).join(QLatin1Char('+')),
+                      QString::fromStdString(rows[i].type),
+                      names(rows[i].inputs).join(QLatin1Char('+')),
                       QString::fromStdString(model::shapeToString(rows[i].outputShape)),
                       withThousands(rows[i].params), withThousands(rows[i].macs),
                       withThousands(rows[i].activations)});
@@ -126,7 +127,8 @@ int runModel(const QStringList &args)
         std::printf("Usage: frontier model info MODEL [--json]\n");
         return sub.isEmpty() ? ExitUsage : ExitOk;
     }
-    throw UsageError{QStringLiteral("model: unknown subcommand '") + sub + QStringLiteral("' (info)")};
+    throw UsageError{QStringLiteral("model: unknown subcommand '") + sub
+                     + QStringLiteral("' (info)")};
 }
 
 } // namespace frontier::cli

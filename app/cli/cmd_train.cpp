@@ -48,17 +48,20 @@ int runTrain(const QStringList &args)
                                    "calibration part; accuracy on the test part) and save the "
                                    "model.\nRecipes: ")
                         + recipes.join(QStringLiteral(", ")));
-    p.addOption(QStringLiteral("recipe"), QStringLiteral("the architecture"), QStringLiteral("NAME"));
+    p.addOption(QStringLiteral("recipe"), QStringLiteral("the architecture"),
+                QStringLiteral("NAME"));
     p.addOption(QStringLiteral("dataset"), QStringLiteral("catalog name, file or IDX folder"),
                 QStringLiteral("DATASET"));
     p.addOption(QStringLiteral("out"), QStringLiteral("the .fmodel file to write"),
                 QStringLiteral("FILE"));
     p.addOption(QStringLiteral("epochs"), QStringLiteral("epochs (default: the recipe's)"),
                 QStringLiteral("N"));
-    p.addOption(QStringLiteral("batch-size"), QStringLiteral("mini-batch size"), QStringLiteral("B"));
+    p.addOption(QStringLiteral("batch-size"), QStringLiteral("mini-batch size"),
+                QStringLiteral("B"));
     p.addOption(QStringLiteral("lr"), QStringLiteral("learning rate"), QStringLiteral("LR"));
     p.addOption(QStringLiteral("optimizer"), QStringLiteral("adam or sgd"), QStringLiteral("OPT"));
-    p.addOption(QStringLiteral("weight-decay"), QStringLiteral("weight decay"), QStringLiteral("WD"));
+    p.addOption(QStringLiteral("weight-decay"), QStringLiteral("weight decay"),
+                QStringLiteral("WD"));
     p.addOption(QStringLiteral("widths"), QStringLiteral("hidden widths, e.g. 256,128 (mlp)"),
                 QStringLiteral("LIST"));
     p.addOption(QStringLiteral("threads"), QStringLiteral("worker threads (0 = all cores)"),
@@ -73,9 +76,8 @@ int runTrain(const QStringList &args)
     const QString datasetSpec = p.require(QStringLiteral("dataset"));
     const QString out = p.require(QStringLiteral("out"));
     if (!recipes.contains(recipe)) {
-        throw UsageError{QStringLiteral("train: unknown recipe '") + recipe
-                         + QStringLiteral("' (") + recipes.join(QStringLiteral(", "))
-                         + QStringLiteral(")")};
+        throw UsageError{QStringLiteral("train: unknown recipe '") + recipe + QStringLiteral("' (")
+                         + recipes.join(QStringLiteral(", ")) + QStringLiteral(")")};
     }
     const ThreadLimit threads(p.intValue(QStringLiteral("threads"), 0, 1024));
 
@@ -110,8 +112,9 @@ int runTrain(const QStringList &args)
         const bool chatty = stderrIsTerminal() && !p.isSet(QStringLiteral("json"));
         trained = train::trainRecipe(run, prepared, [&](const train::EpochReport &e) {
             if (chatty) {
-                std::fprintf(stderr, "\r\033[Kepoch %d/%d: loss %.4f, train %.2f %%, "
-                                     "validation %.2f %% (%.1f s)\n",
+                std::fprintf(stderr,
+                             "\r\033[Kepoch %d/%d: loss %.4f, train %.2f %%, "
+                             "validation %.2f %% (%.1f s)\n",
                              e.epoch, run.options.epochs, e.trainLoss, 100 * e.trainAccuracy,
                              100 * e.validationAccuracy, e.seconds);
             }
@@ -151,9 +154,10 @@ int runTrain(const QStringList &args)
     TextTable table({QStringLiteral("epoch"), QStringLiteral("loss"), QStringLiteral("train"),
                      QStringLiteral("validation"), QStringLiteral("seconds")});
     for (const train::EpochReport &e : report.epochs) {
-        table.addRow({QString::number(e.epoch), fmt(e.trainLoss, 4), percent(e.trainAccuracy),
-                      e.validationAccuracy >= 0 ? percent(e.validationAccuracy) : QStringLiteral("-"),
-                      fmt(e.seconds, 1)});
+        table.addRow(
+            {QString::number(e.epoch), fmt(e.trainLoss, 4), percent(e.trainAccuracy),
+             e.validationAccuracy >= 0 ? percent(e.validationAccuracy) : QStringLiteral("-"),
+             fmt(e.seconds, 1)});
     }
     table.print();
     std::printf("\n%s on %s: test accuracy %s (%d samples), %s parameters, trained in %.1f s\n"

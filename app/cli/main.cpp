@@ -40,17 +40,15 @@ const Entry kCommands[] = {
 
 void printUsage(FILE *out)
 {
-    std::fprintf(out,
-                 "Usage: frontier <command> [options]\n\n"
-                 "Energy-accuracy trade-offs of ML inference on edge devices.\n\n"
-                 "Commands:\n");
+    std::fprintf(out, "Usage: frontier <command> [options]\n\n"
+                      "Energy-accuracy trade-offs of ML inference on edge devices.\n\n"
+                      "Commands:\n");
     for (const Entry &e : kCommands)
         std::fprintf(out, "  %-8s %s\n", e.name, e.summary);
-    std::fprintf(out,
-                 "\nOptions:\n"
-                 "  -h, --help     this help; 'frontier <command> --help' for a command\n"
-                 "  -v, --version  the version\n"
-                 "\nExit codes: 0 ok, 1 bad input or failure, 2 bad usage, 3 cancelled.\n");
+    std::fprintf(out, "\nOptions:\n"
+                      "  -h, --help     this help; 'frontier <command> --help' for a command\n"
+                      "  -v, --version  the version\n"
+                      "\nExit codes: 0 ok, 1 bad input or failure, 2 bad usage, 3 cancelled.\n");
 }
 
 } // namespace
@@ -84,8 +82,8 @@ int main(int argc, char **argv)
         try {
             return e.run(args);
         } catch (const cli::UsageError &u) {
-            std::fprintf(stderr, "frontier: %s (see 'frontier %s --help')\n",
-                         qPrintable(u.message), e.name);
+            std::fprintf(stderr, "frontier: %s (see 'frontier %s --help')\n", qPrintable(u.message),
+                         e.name);
             return cli::ExitUsage;
         } catch (const Error &error) {
             std::fprintf(stderr, "frontier: %s\n", error.what());

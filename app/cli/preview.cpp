@@ -47,8 +47,8 @@ void writePreviewPng(const data::Dataset &set, const std::string &path, int perC
             for (int x = 0; x < w * scale; ++x) {
                 const int py = y / scale, px = x / scale;
                 const int r = level(0, py, px);
-                const QRgb rgb = channels == 3 ? qRgb(r, level(1, py, px), level(2, py, px))
-                                               : qRgb(r, r, r);
+                const QRgb rgb
+                    = channels == 3 ? qRgb(r, level(1, py, px), level(2, py, px)) : qRgb(r, r, r);
                 image.setPixel(gap + col * cellW + x, gap + cls * cellH + y, rgb);
             }
         }

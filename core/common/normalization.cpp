@@ -33,9 +33,12 @@ void Normalization::apply(float *x, long long n, long long features) const
 std::string Normalization::kindName() const
 {
     switch (kind) {
-    case Kind::None: return "none";
-    case Kind::Global: return "global";
-    case Kind::PerFeature: return "per-feature";
+    case Kind::None:
+        return "none";
+    case Kind::Global:
+        return "global";
+    case Kind::PerFeature:
+        return "per-feature";
     }
     return "none";
 }
@@ -48,7 +51,8 @@ Normalization::Kind Normalization::kindFromName(const std::string &name)
         return Kind::Global;
     if (name == "per-feature")
         return Kind::PerFeature;
-    throw Error("normalisation", "unknown kind '" + name + "' (expected none, global or per-feature)");
+    throw Error("normalisation",
+                "unknown kind '" + name + "' (expected none, global or per-feature)");
 }
 
 } // namespace frontier

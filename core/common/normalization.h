@@ -18,14 +18,17 @@ struct Normalization
     std::vector<float> scale;
 
     static Normalization none() { return {}; }
-    static Normalization global(float offset, float scale) { return {Kind::Global, {offset}, {scale}}; }
+    static Normalization global(float offset, float scale)
+    {
+        return {Kind::Global, {offset}, {scale}};
+    }
 
     // Applies in place to n samples of `features` floats each. Throws Error when a
     // PerFeature normalisation has a different feature count.
     void apply(float *x, long long n, long long features) const;
 
-    std::string kindName() const;                       // "none", "global", "per-feature"
-    static Kind kindFromName(const std::string &name);  // throws Error on an unknown name
+    std::string kindName() const;                      // "none", "global", "per-feature"
+    static Kind kindFromName(const std::string &name); // throws Error on an unknown name
 };
 
 } // namespace frontier

@@ -16,13 +16,13 @@ class Random
 public:
     explicit Random(uint64_t seed = 0);
 
-    uint64_t next();                       // 64 random bits
+    uint64_t next(); // 64 random bits
     uint32_t nextU32() { return uint32_t(next() >> 32); }
-    double uniform();                      // [0, 1), 53 bits
-    float uniformF();                      // [0, 1), 24 bits
-    double uniform(double lo, double hi);  // [lo, hi)
-    int64_t below(int64_t n);              // [0, n), unbiased; n > 0
-    double normal();                       // standard normal (Box-Muller, one value per call)
+    double uniform();                     // [0, 1), 53 bits
+    float uniformF();                     // [0, 1), 24 bits
+    double uniform(double lo, double hi); // [lo, hi)
+    int64_t below(int64_t n);             // [0, n), unbiased; n > 0
+    double normal();                      // standard normal (Box-Muller, one value per call)
 
     // An independent generator for stream `index` of this seed (for parallel tasks).
     Random split(uint64_t index) const;

@@ -47,7 +47,7 @@ public:
     // Creates every layer's parameters (seeded) for inputShape.
     void initialize(uint64_t seed);
 
-    int numClasses() const;              // size of the final head's output
+    int numClasses() const; // size of the final head's output
     const Head &finalHead() const { return heads.back(); }
     int layerIndex(const std::string &name) const; // -1 if absent
     int64_t parameterCount() const;
@@ -55,7 +55,7 @@ public:
     std::string name;
     Shape inputShape;
     std::vector<std::string> classNames;
-    Normalization normalization;        // applied to raw dataset samples before the model
+    Normalization normalization; // applied to raw dataset samples before the model
     std::vector<std::unique_ptr<Layer>> layers;
     std::vector<Head> heads;
     std::map<std::string, std::string> metadata; // recipe, dataset, dataset hash, seed, ...

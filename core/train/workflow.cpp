@@ -18,8 +18,8 @@ TrainedModel trainRecipe(const RecipeRun &run, const data::PreparedData &data,
     recipeOptions.seed = run.options.seed;
 
     TrainedModel result;
-    result.model = model::makeRecipe(run.recipe, trainSet.shape, trainSet.numClasses(),
-                                     recipeOptions);
+    result.model
+        = model::makeRecipe(run.recipe, trainSet.shape, trainSet.numClasses(), recipeOptions);
     model::Model &m = result.model;
     m.name = run.recipe;
     m.classNames = trainSet.classNames;

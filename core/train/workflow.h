@@ -15,16 +15,16 @@ namespace frontier::train {
 // for a prepared dataset, train it, and measure it on the test part.
 struct RecipeRun
 {
-    std::string recipe;         // a name from model::recipeNames()
-    std::vector<int> widths;    // hidden widths (mlp); empty = the recipe's default
-    TrainOptions options;       // usually defaultTrainOptions(recipe) with overrides
+    std::string recipe;      // a name from model::recipeNames()
+    std::vector<int> widths; // hidden widths (mlp); empty = the recipe's default
+    TrainOptions options;    // usually defaultTrainOptions(recipe) with overrides
 };
 
 struct TrainedModel
 {
-    model::Model model;         // carries the data's normalisation, class names and metadata
+    model::Model model; // carries the data's normalisation, class names and metadata
     TrainReport report;
-    double testAccuracy = -1;   // -1 when the test part is empty or unlabelled
+    double testAccuracy = -1; // -1 when the test part is empty or unlabelled
 };
 
 // Throws Error for an unknown recipe or a recipe that does not fit the data's shape;

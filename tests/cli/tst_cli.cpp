@@ -99,8 +99,8 @@ void TestCli::usageErrors_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("expected");
     QTest::newRow("no command") << QStringList() << QString();
-    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")}
-                                     << QStringLiteral("unknown command");
+    QTest::newRow("unknown command")
+        << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("unknown command");
     QTest::newRow("unknown option")
         << QStringList{QStringLiteral("eval"), QStringLiteral("--bogus")}
         << QStringLiteral("bogus");
@@ -108,15 +108,16 @@ void TestCli::usageErrors_data()
         << QStringList{QStringLiteral("train"), QStringLiteral("--dataset"), QStringLiteral("iris"),
                        QStringLiteral("--out"), QStringLiteral("x.fmodel")}
         << QStringLiteral("--recipe is required");
-    QTest::newRow("unknown recipe")
-        << QStringList{QStringLiteral("train"), QStringLiteral("--recipe"), QStringLiteral("vgg99"),
-                       QStringLiteral("--dataset"), QStringLiteral("iris"), QStringLiteral("--out"),
-                       QStringLiteral("x.fmodel")}
-        << QStringLiteral("unknown recipe");
+    QTest::newRow("unknown recipe") << QStringList{
+        QStringLiteral("train"),     QStringLiteral("--recipe"), QStringLiteral("vgg99"),
+        QStringLiteral("--dataset"), QStringLiteral("iris"),     QStringLiteral("--out"),
+        QStringLiteral("x.fmodel")} << QStringLiteral("unknown recipe");
     QTest::newRow("bad epochs")
-        << QStringList{QStringLiteral("train"), QStringLiteral("--recipe"), QStringLiteral("mlp"),
-                       QStringLiteral("--dataset"), QStringLiteral("iris"), QStringLiteral("--out"),
-                       QStringLiteral("x.fmodel"), QStringLiteral("--epochs"), QStringLiteral("-3")}
+        << QStringList{QStringLiteral("train"),    QStringLiteral("--recipe"),
+                       QStringLiteral("mlp"),      QStringLiteral("--dataset"),
+                       QStringLiteral("iris"),     QStringLiteral("--out"),
+                       QStringLiteral("x.fmodel"), QStringLiteral("--epochs"),
+                       QStringLiteral("-3")}
         << QStringLiteral("--epochs");
 }
 
@@ -139,10 +140,12 @@ void TestCli::badInputIsOneLineError_data()
     const QString dir = m_dir.path();
     const QString out = dir + QStringLiteral("/never.fmodel");
     QTest::newRow("missing dataset file")
-        << QStringList{QStringLiteral("data"), QStringLiteral("info"), dir + QStringLiteral("/nope.csv")}
+        << QStringList{QStringLiteral("data"), QStringLiteral("info"),
+                       dir + QStringLiteral("/nope.csv")}
         << QStringLiteral("nope.csv") << QString();
     QTest::newRow("unknown catalog name")
-        << QStringList{QStringLiteral("data"), QStringLiteral("info"), QStringLiteral("no-such-set")}
+        << QStringList{QStringLiteral("data"), QStringLiteral("info"),
+                       QStringLiteral("no-such-set")}
         << QStringLiteral("no-such-set") << QString();
 
     QFile truncated(dir + QStringLiteral("/truncated.npy"));
@@ -152,7 +155,8 @@ void TestCli::badInputIsOneLineError_data()
         header.append(' ');
     header.append('\n');
     truncated.write(QByteArray("\x93NUMPY\x01\x00", 8));
-    truncated.write(QByteArray(1, char(header.size() & 0xff)) + QByteArray(1, char(header.size() >> 8)));
+    truncated.write(QByteArray(1, char(header.size() & 0xff))
+                    + QByteArray(1, char(header.size() >> 8)));
     truncated.write(header);
     truncated.write(QByteArray(20, '\0'));
     truncated.close();
@@ -164,21 +168,28 @@ void TestCli::badInputIsOneLineError_data()
     badCsv.open(QIODevice::WriteOnly);
     badCsv.write("1,2,a\n3,?,b\n5,6,a\n7,8,b\n");
     badCsv.close();
-    QTest::newRow("csv with missing cell, training")
-        << QStringList{QStringLiteral("train"), QStringLiteral("--recipe"), QStringLiteral("mlp"),
-                       QStringLiteral("--dataset"), badCsv.fileName(), QStringLiteral("--out"), out}
-        << QStringLiteral("bad.csv") << out;
+    QTest::newRow("csv with missing cell, training") << QStringList{QStringLiteral("train"),
+                                                                    QStringLiteral("--recipe"),
+                                                                    QStringLiteral("mlp"),
+                                                                    QStringLiteral("--dataset"),
+                                                                    badCsv.fileName(),
+                                                                    QStringLiteral("--out"),
+                                                                    out}
+                                                     << QStringLiteral("bad.csv") << out;
 
     QFile notModel(dir + QStringLiteral("/notamodel.fmodel"));
     notModel.open(QIODevice::WriteOnly);
     notModel.write("this is not a model file at all");
     notModel.close();
     const QString scores = dir + QStringLiteral("/scores.npy");
-    QTest::newRow("eval with a bad model")
-        << QStringList{QStringLiteral("eval"), QStringLiteral("--model"), notModel.fileName(),
-                       QStringLiteral("--dataset"), QStringLiteral("iris"),
-                       QStringLiteral("--dump-scores"), scores}
-        << QStringLiteral("notamodel.fmodel") << scores;
+    QTest::newRow("eval with a bad model") << QStringList{QStringLiteral("eval"),
+                                                          QStringLiteral("--model"),
+                                                          notModel.fileName(),
+                                                          QStringLiteral("--dataset"),
+                                                          QStringLiteral("iris"),
+                                                          QStringLiteral("--dump-scores"),
+                                                          scores}
+                                           << QStringLiteral("notamodel.fmodel") << scores;
 }
 
 void TestCli::badInputIsOneLineError()
@@ -238,9 +249,9 @@ void TestCli::dataPreviewWritesPng()
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(f.read(8) == QByteArray("\x89PNG\r\n\x1a\n", 8));
 
-    const Run tabular = frontier({QStringLiteral("data"), QStringLiteral("preview"),
-                                  QStringLiteral("iris"), QStringLiteral("--out"),
-                                  m_dir.filePath(QStringLiteral("iris.png"))});
+    const Run tabular
+        = frontier({QStringLiteral("data"), QStringLiteral("preview"), QStringLiteral("iris"),
+                    QStringLiteral("--out"), m_dir.filePath(QStringLiteral("iris.png"))});
     QCOMPARE(tabular.exitCode, 1);
     QVERIFY(tabular.err.contains("not an image dataset"));
     QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("iris.png"))));
@@ -249,10 +260,10 @@ void TestCli::dataPreviewWritesPng()
 void TestCli::trainEvalRoundTrip()
 {
     m_irisModel = m_dir.filePath(QStringLiteral("iris.fmodel"));
-    const Run t = frontier({QStringLiteral("train"), QStringLiteral("--recipe"),
-                            QStringLiteral("mlp"), QStringLiteral("--dataset"),
-                            QStringLiteral("iris"), QStringLiteral("--out"), m_irisModel,
-                            QStringLiteral("--json")});
+    const Run t
+        = frontier({QStringLiteral("train"), QStringLiteral("--recipe"), QStringLiteral("mlp"),
+                    QStringLiteral("--dataset"), QStringLiteral("iris"), QStringLiteral("--out"),
+                    m_irisModel, QStringLiteral("--json")});
     QCOMPARE(t.exitCode, 0);
     const QJsonObject tj = json(t);
     const double trainAcc = tj.value(QStringLiteral("test_accuracy")).toDouble();
@@ -261,9 +272,9 @@ void TestCli::trainEvalRoundTrip()
     QVERIFY(QFile::exists(m_irisModel));
 
     // eval on the same split reproduces the accuracy train reported.
-    const Run e = frontier({QStringLiteral("eval"), QStringLiteral("--model"), m_irisModel,
-                            QStringLiteral("--dataset"), QStringLiteral("iris"),
-                            QStringLiteral("--json")});
+    const Run e
+        = frontier({QStringLiteral("eval"), QStringLiteral("--model"), m_irisModel,
+                    QStringLiteral("--dataset"), QStringLiteral("iris"), QStringLiteral("--json")});
     QCOMPARE(e.exitCode, 0);
     QCOMPARE(json(e).value(QStringLiteral("accuracy")).toDouble(), trainAcc);
 
@@ -316,8 +327,8 @@ void TestCli::evalInputDumpsScores()
 void TestCli::modelInfoTable()
 {
     QVERIFY(!m_irisModel.isEmpty());
-    const Run r = frontier({QStringLiteral("model"), QStringLiteral("info"), m_irisModel,
-                            QStringLiteral("--json")});
+    const Run r = frontier(
+        {QStringLiteral("model"), QStringLiteral("info"), m_irisModel, QStringLiteral("--json")});
     QCOMPARE(r.exitCode, 0);
     const QJsonObject o = json(r);
     const QJsonArray layers = o.value(QStringLiteral("layers")).toArray();
@@ -372,7 +383,8 @@ void TestCli::importOnnx()
     bad.write(QByteArray(300, '\x07'));
     bad.close();
     const QString never = m_dir.filePath(QStringLiteral("garbage.fmodel"));
-    const Run g = frontier({QStringLiteral("import"), bad.fileName(), QStringLiteral("--out"), never});
+    const Run g
+        = frontier({QStringLiteral("import"), bad.fileName(), QStringLiteral("--out"), never});
     QCOMPARE(g.exitCode, 1);
     QVERIFY2(g.err.contains("garbage.onnx"), g.err.constData());
     QVERIFY(!QFile::exists(never));

@@ -47,14 +47,14 @@ inline std::string testData(const std::string &relative)
 
 } // namespace frontier::test
 
-#define FRONTIER_COMPARE_REL(actual, expected, tol)                                               \
-    do {                                                                                          \
-        const double a_ = double(actual);                                                         \
-        const double e_ = double(expected);                                                       \
-        if (!frontier::test::closeRel(a_, e_, tol))                                               \
-            QFAIL(qPrintable(QStringLiteral("%1 = %2, expected %3 (rel. tol. %4)")                \
-                                 .arg(QStringLiteral(#actual))                                    \
-                                 .arg(a_, 0, 'g', 10)                                             \
-                                 .arg(e_, 0, 'g', 10)                                             \
-                                 .arg(tol)));                                                     \
+#define FRONTIER_COMPARE_REL(actual, expected, tol)                                                \
+    do {                                                                                           \
+        const double a_ = double(actual);                                                          \
+        const double e_ = double(expected);                                                        \
+        if (!frontier::test::closeRel(a_, e_, tol))                                                \
+            QFAIL(qPrintable(QStringLiteral("%1 = %2, expected %3 (rel. tol. %4)")                 \
+                                 .arg(QStringLiteral(#actual))                                     \
+                                 .arg(a_, 0, 'g', 10)                                              \
+                                 .arg(e_, 0, 'g', 10)                                              \
+                                 .arg(tol)));                                                      \
     } while (false)

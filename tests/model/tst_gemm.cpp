@@ -73,7 +73,7 @@ void TestGemm::matchesReference_data()
     QTest::addColumn<int>("m");
     QTest::addColumn<int>("n");
     QTest::addColumn<int>("k");
-    QTest::addColumn<bool>("packed");  // B packed (dense) or row-major with ld > n (conv)
+    QTest::addColumn<bool>("packed"); // B packed (dense) or row-major with ld > n (conv)
     QTest::addColumn<bool>("rowBias");
     QTest::addColumn<bool>("relu");
     QTest::newRow("1x1x1") << 1 << 1 << 1 << true << false << false;
@@ -136,8 +136,8 @@ void TestGemm::matchesReference()
         gemm::Epilogue part = e;
         if (rowBias)
             part.rowBias = p.bias.data() + i0;
-        gemm::sgemm(rows, n, k, p.a.data() + size_t(i0) * k, k, b, split.data() + size_t(i0) * n,
-                    n, part);
+        gemm::sgemm(rows, n, k, p.a.data() + size_t(i0) * k, k, b, split.data() + size_t(i0) * n, n,
+                    part);
         i0 += rows;
     }
     QVERIFY(std::memcmp(split.data(), got.data(), got.size() * sizeof(float)) == 0);

@@ -68,7 +68,8 @@ public:
     virtual Shape outputShape(const std::vector<Shape> &inputs) const = 0;
 
     // Inference on a batch. BatchNorm uses its running statistics.
-    virtual void forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const = 0;
+    virtual void forward(const std::vector<const Tensor *> &in, Tensor &out,
+                         Workspace &ws) const = 0;
 
     // The serial twin of forward(): same result within float rounding.
     virtual void forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) const = 0;
@@ -91,14 +92,18 @@ public:
 
     // Creates parameters for the given input shapes with seeded random initialisation
     // (He/Glorot as suits the layer). Layers without parameters do nothing.
-    virtual void initialize(const std::vector<Shape> &inputs, uint64_t seed) { (void)inputs; (void)seed; }
+    virtual void initialize(const std::vector<Shape> &inputs, uint64_t seed)
+    {
+        (void)inputs;
+        (void)seed;
+    }
 
     virtual Attributes attributes() const { return {}; }
     virtual LayerStats stats(const std::vector<Shape> &inputs) const;
 
     std::vector<Param> &params() { return m_params; }
     const std::vector<Param> &params() const { return m_params; }
-    Param *param(const std::string &name);             // nullptr when absent
+    Param *param(const std::string &name); // nullptr when absent
     const Param *param(const std::string &name) const;
 
     // "layer '<name>' (<type>)", or just the type when the layer has no name: the
@@ -121,7 +126,8 @@ std::vector<std::string> layerTypes();
 
 // Attribute helpers for layer implementations: throw Error naming the layer type and key.
 double attrScalar(const Attributes &a, const std::string &type, const std::string &key);
-double attrScalar(const Attributes &a, const std::string &type, const std::string &key, double fallback);
+double attrScalar(const Attributes &a, const std::string &type, const std::string &key,
+                  double fallback);
 std::vector<int> attrInts(const Attributes &a, const std::string &type, const std::string &key,
                           const std::vector<int> &fallback);
 

@@ -90,7 +90,9 @@ void pool2x2(const Tensor &in, Tensor &out)
     const int h = in.shape[1], w = in.shape[2];
     const int oh = out.shape[1], ow = out.shape[2];
     const int64_t planes = int64_t(in.n) * in.shape[0];
-    const auto better = [](float v, float best) { return v > best ? v : best; };
+    const auto better = [](float v, float best) {
+        return v > best ? v : best;
+    };
     for (int64_t pl = 0; pl < planes; ++pl) {
         const float *x = in.data.data() + pl * h * w;
         float *y = out.data.data() + pl * oh * ow;
