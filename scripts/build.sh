@@ -7,13 +7,15 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/setup-deps.sh"
 
 build_dir=${FRONTIER_BUILD_DIR:-$root/build}
-werror=OFF
+# Warnings are errors in CI. Elsewhere the cached setting is kept, so that start.sh and
+# test.sh share one configuration and one build.
+werror=()
 if [[ "${CI:-}" == "true" ]]; then
-    werror=ON # warnings are errors in CI
+    werror=(-DFRONTIER_WERROR=ON)
 fi
 
 cmake -S "$root" -B "$build_dir" -G Ninja \
     -DCMAKE_BUILD_TYPE=Release \
     -DFRONTIER_BUILD_TESTS=ON \
-    -DFRONTIER_WERROR=$werror >/dev/null
+    "${werror[@]}" >/dev/null
 cmake --build "$build_dir" -- -k 0
