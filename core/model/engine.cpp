@@ -1,5 +1,7 @@
 #include "engine.h"
 
+#include "blocks.h"
+
 #include "layers/batchnorm.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"
@@ -359,31 +361,9 @@ Outputs Engine::run(const float *x, int n, const RunOptions &options) const
     if (!x)
         throw Error("engine", "no input data");
 
-    const int blockSize = options.blockSize;
-    const int blocks = int((int64_t(n) + blockSize - 1) / blockSize);
-    Progress *progress = options.progress;
-    std::atomic<bool> cancelled{false};
-    tbb::task_group_context context;
-    tbb::parallel_for(
-        tbb::blocked_range<int>(0, blocks, 1),
-        [&](const tbb::blocked_range<int> &range) {
-            for (int b = range.begin(); b != range.end(); ++b) {
-                if (progress && progress->cancelRequested()) {
-                    cancelled.store(true, std::memory_order_relaxed);
-                    context.cancel_group_execution();
-                    return;
-                }
-                const int start = b * blockSize;
-                const int count = std::min(blockSize, n - start);
-                plan.runBlock(plan.scratch.local(), x + int64_t(start) * plan.inputSize, count,
-                              start, out);
-                if (progress)
-                    progress->advance(count);
-            }
-        },
-        tbb::simple_partitioner(), context);
-    if (cancelled.load())
-        throw Cancelled();
+    forEachBlock(n, options, [&](int, int start, int count) {
+        plan.runBlock(plan.scratch.local(), x + int64_t(start) * plan.inputSize, count, start, out);
+    });
     return out;
 }
 

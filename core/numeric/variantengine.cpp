@@ -1,5 +1,7 @@
 #include "variantengine.h"
 
+#include "model/blocks.h"
+
 #include "variant.h"
 
 #include "model/layers/batchnorm.h"
@@ -296,38 +298,6 @@ Outputs emptyOutputs(const model::Model &model, const std::vector<int> &widths, 
     return out;
 }
 
-// Runs fn(block, start, count) for every block in parallel, with cancellation.
-template<typename Fn>
-void forBlocks(int n, const model::RunOptions &options, Fn &&fn)
-{
-    if (options.blockSize < 1)
-        throw Error("engine", "block size must be at least 1");
-    const int blockSize = options.blockSize;
-    const int blocks = int((int64_t(n) + blockSize - 1) / blockSize);
-    Progress *progress = options.progress;
-    std::atomic<bool> cancelled{false};
-    tbb::task_group_context context;
-    tbb::parallel_for(
-        tbb::blocked_range<int>(0, blocks, 1),
-        [&](const tbb::blocked_range<int> &range) {
-            for (int b = range.begin(); b != range.end(); ++b) {
-                if (progress && progress->cancelRequested()) {
-                    cancelled.store(true, std::memory_order_relaxed);
-                    context.cancel_group_execution();
-                    return;
-                }
-                const int start = b * blockSize;
-                const int count = std::min(blockSize, n - start);
-                fn(b, start, count);
-                if (progress)
-                    progress->advance(count);
-            }
-        },
-        tbb::simple_partitioner(), context);
-    if (cancelled.load())
-        throw Cancelled();
-}
-
 } // namespace
 
 Outputs VariantEngine::run(const float *x, int n, const model::RunOptions &options,
@@ -341,7 +311,7 @@ Outputs VariantEngine::run(const float *x, int n, const model::RunOptions &optio
         return out;
     if (!x)
         throw Error("engine", "no input data");
-    forBlocks(n, options, [&](int, int start, int count) {
+    model::forEachBlock(n, options, [&](int, int start, int count) {
         plan.runBlock(plan.scratch.local(), x + int64_t(start) * plan.inputSize, count, start, &out,
                       &tap);
     });
@@ -398,7 +368,7 @@ std::vector<LayerError> VariantEngine::compare(const VariantEngine &reference, c
     const int blocks
         = int((int64_t(n) + std::max(1, options.blockSize) - 1) / std::max(1, options.blockSize));
     std::vector<LayerError> perBlock(static_cast<size_t>(blocks) * layers);
-    forBlocks(n, options, [&](int b, int start, int count) {
+    model::forEachBlock(n, options, [&](int b, int start, int count) {
         Scratch &mine = plan.scratch.local();
         Scratch &theirs = &ref == &plan ? mine : ref.scratch.local();
         const float *xb = x + int64_t(start) * plan.inputSize;
