@@ -1,5 +1,7 @@
 #include "presetparser.h"
 
+#include "common/jsonutil.h"
+
 #include "energytable.h"
 
 #include "common/error.h"
@@ -24,27 +26,6 @@ namespace frontier::cost {
 namespace {
 
 enum class Range { NonNegative, Positive, Fraction };
-
-const char *typeName(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Null:
-        return "null";
-    case QJsonValue::Bool:
-        return "a boolean";
-    case QJsonValue::Double:
-        return "a number";
-    case QJsonValue::String:
-        return "a string";
-    case QJsonValue::Array:
-        return "an array";
-    case QJsonValue::Object:
-        return "an object";
-    case QJsonValue::Undefined:
-        break;
-    }
-    return "nothing";
-}
 
 std::string number(double v)
 {
@@ -94,7 +75,7 @@ public:
         const QJsonValue v = m_object.value(k);
         if (v.type() != type)
             m_context.fail(keyPath(key),
-                           std::string("expected ") + expected + ", got " + typeName(v));
+                           std::string("expected ") + expected + ", got " + jsonTypeName(v));
         return v;
     }
 
@@ -201,8 +182,8 @@ void forEachObject(ObjectReader &parent, const std::string &key, bool required, 
     for (int i = 0; i < items.size(); ++i) {
         const std::string path = parent.keyPath(key) + "[" + std::to_string(i) + "]";
         if (!items.at(i).isObject())
-            parent.context().fail(path,
-                                  std::string("expected an object, got ") + typeName(items.at(i)));
+            parent.context().fail(path, std::string("expected an object, got ")
+                                            + jsonTypeName(items.at(i)));
         ObjectReader item(items.at(i).toObject(), path, parent.context());
         read(item);
         item.finish();

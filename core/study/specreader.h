@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/jsonutil.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -51,7 +53,6 @@ private:
     std::set<std::string> m_seen;
 };
 
-const char *jsonTypeName(const QJsonValue &value);
 // "path[index]" (built by appending: GCC 12 warns wrongly on operator+ chains here).
 std::string elementPath(const std::string &path, int index);
 // Shortest text that reads back to the same double ("0.25", "1e-05").
