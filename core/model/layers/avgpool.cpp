@@ -12,21 +12,7 @@ AvgPool::AvgPool(const Attributes &a)
 {
     const std::string t = "avgpool";
     detail::checkKnownKeys(a, t, {"kernel", "stride", "pad", "count_include_pad"});
-    detail::Window2d w = detail::Window2d::fromAttributes(a, t);
-    if (!a.count("stride")) {
-        w.sh = w.kh;
-        w.sw = w.kw;
-    }
-    if (w.pt >= w.kh || w.pb >= w.kh || w.pl >= w.kw || w.pr >= w.kw)
-        throw Error(t, "padding must be smaller than the kernel");
-    m_kh = w.kh;
-    m_kw = w.kw;
-    m_sh = w.sh;
-    m_sw = w.sw;
-    m_pt = w.pt;
-    m_pl = w.pl;
-    m_pb = w.pb;
-    m_pr = w.pr;
+    m_window = detail::Window2d::forPooling(a, t);
     const int zero = 0;
     const int include = detail::attrInt(a, t, "count_include_pad", 0, &zero);
     if (include > 1)
@@ -43,11 +29,12 @@ Shape AvgPool::outputShape(const std::vector<Shape> &inputs) const
 {
     detail::checkInputCount(*this, inputs);
     detail::checkRank(*this, inputs[0], 3, "{C, H, W}");
-    const int oh = detail::floorDiv(inputs[0][1] + m_pt + m_pb - m_kh, m_sh) + 1;
-    const int ow = detail::floorDiv(inputs[0][2] + m_pl + m_pr - m_kw, m_sw) + 1;
+    const int oh = m_window.outH(inputs[0][1]);
+    const int ow = m_window.outW(inputs[0][2]);
     if (oh <= 0 || ow <= 0)
-        throw Error(where(), "kernel " + std::to_string(m_kh) + "x" + std::to_string(m_kw)
-                                 + " does not fit the padded input " + shapeToString(inputs[0]));
+        throw Error(where(), "kernel " + std::to_string(m_window.kh) + "x"
+                                 + std::to_string(m_window.kw) + " does not fit the padded input "
+                                 + shapeToString(inputs[0]));
     return {inputs[0][0], oh, ow};
 }
 
@@ -62,17 +49,18 @@ void AvgPool::forward(const std::vector<const Tensor *> &in, Tensor &out, Worksp
         const float *x = in[0]->data.data() + p * h * w;
         float *y = out.data.data() + p * oh * ow;
         for (int oy = 0; oy < oh; ++oy) {
-            const int y0 = std::max(oy * m_sh - m_pt, 0);
-            const int y1 = std::min(oy * m_sh - m_pt + m_kh, h);
+            const int y0 = std::max(oy * m_window.sh - m_window.pt, 0);
+            const int y1 = std::min(oy * m_window.sh - m_window.pt + m_window.kh, h);
             for (int ox = 0; ox < ow; ++ox) {
-                const int x0 = std::max(ox * m_sw - m_pl, 0);
-                const int x1 = std::min(ox * m_sw - m_pl + m_kw, w);
+                const int x0 = std::max(ox * m_window.sw - m_window.pl, 0);
+                const int x1 = std::min(ox * m_window.sw - m_window.pl + m_window.kw, w);
                 float sum = 0.0f;
                 for (int iy = y0; iy < y1; ++iy) {
                     for (int ix = x0; ix < x1; ++ix)
                         sum += x[iy * w + ix];
                 }
-                const int count = m_countIncludePad ? m_kh * m_kw : (y1 - y0) * (x1 - x0);
+                const int count
+                    = m_countIncludePad ? m_window.kh * m_window.kw : (y1 - y0) * (x1 - x0);
                 y[oy * ow + ox] = sum / float(count);
             }
         }
@@ -92,10 +80,10 @@ void AvgPool::forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) c
                 for (int ox = 0; ox < ow; ++ox) {
                     double sum = 0;
                     int count = 0;
-                    for (int ki = 0; ki < m_kh; ++ki) {
-                        for (int kj = 0; kj < m_kw; ++kj) {
-                            const int iy = oy * m_sh - m_pt + ki;
-                            const int ix = ox * m_sw - m_pl + kj;
+                    for (int ki = 0; ki < m_window.kh; ++ki) {
+                        for (int kj = 0; kj < m_window.kw; ++kj) {
+                            const int iy = oy * m_window.sh - m_window.pt + ki;
+                            const int ix = ox * m_window.sw - m_window.pl + kj;
                             if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
                                 sum += x[iy * w + ix];
                                 ++count;
@@ -130,12 +118,13 @@ void AvgPool::backward(const std::vector<const Tensor *> &in, const Tensor &out,
         float *gx = gradX.data.data() + p * h * w;
         const float *g = gradOut.data.data() + p * oh * ow;
         for (int oy = 0; oy < oh; ++oy) {
-            const int y0 = std::max(oy * m_sh - m_pt, 0);
-            const int y1 = std::min(oy * m_sh - m_pt + m_kh, h);
+            const int y0 = std::max(oy * m_window.sh - m_window.pt, 0);
+            const int y1 = std::min(oy * m_window.sh - m_window.pt + m_window.kh, h);
             for (int ox = 0; ox < ow; ++ox) {
-                const int x0 = std::max(ox * m_sw - m_pl, 0);
-                const int x1 = std::min(ox * m_sw - m_pl + m_kw, w);
-                const int count = m_countIncludePad ? m_kh * m_kw : (y1 - y0) * (x1 - x0);
+                const int x0 = std::max(ox * m_window.sw - m_window.pl, 0);
+                const int x1 = std::min(ox * m_window.sw - m_window.pl + m_window.kw, w);
+                const int count
+                    = m_countIncludePad ? m_window.kh * m_window.kw : (y1 - y0) * (x1 - x0);
                 const float share = g[oy * ow + ox] / float(count);
                 for (int iy = y0; iy < y1; ++iy) {
                     for (int ix = x0; ix < x1; ++ix)
@@ -148,17 +137,8 @@ void AvgPool::backward(const std::vector<const Tensor *> &in, const Tensor &out,
 
 Attributes AvgPool::attributes() const
 {
-    detail::Window2d w;
-    w.kh = m_kh;
-    w.kw = m_kw;
-    w.sh = m_sh;
-    w.sw = m_sw;
-    w.pt = m_pt;
-    w.pl = m_pl;
-    w.pb = m_pb;
-    w.pr = m_pr;
     Attributes a;
-    w.toAttributes(a);
+    m_window.toAttributes(a);
     a["count_include_pad"] = {m_countIncludePad ? 1.0 : 0.0};
     return a;
 }

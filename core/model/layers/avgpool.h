@@ -1,6 +1,7 @@
 #pragma once
 
 #include "layer.h"
+#include "layerutil.h"
 
 namespace frontier::model {
 
@@ -25,9 +26,7 @@ public:
     Attributes attributes() const override;
 
 private:
-    int m_kh = 1, m_kw = 1;
-    int m_sh = 1, m_sw = 1;
-    int m_pt = 0, m_pl = 0, m_pb = 0, m_pr = 0;
+    detail::Window2d m_window; // stride defaults to the kernel
     bool m_countIncludePad = false;
 };
 

@@ -202,6 +202,18 @@ Window2d Window2d::fromAttributes(const Attributes &a, const std::string &type,
     return w;
 }
 
+Window2d Window2d::forPooling(const Attributes &a, const std::string &type)
+{
+    Window2d w = fromAttributes(a, type);
+    if (!a.count("stride")) {
+        w.sh = w.kh;
+        w.sw = w.kw;
+    }
+    if (w.pt >= w.kh || w.pb >= w.kh || w.pl >= w.kw || w.pr >= w.kw)
+        throw Error(type, "padding must be smaller than the kernel");
+    return w;
+}
+
 void Window2d::toAttributes(Attributes &a) const
 {
     a["kernel"] = {double(kh), double(kw)};

@@ -84,6 +84,9 @@ struct Window2d
     // "pad" (default 0; 1, 2 = [vertical, horizontal] or 4 elements).
     static Window2d fromAttributes(const Attributes &a, const std::string &type,
                                    const std::vector<int> &kernelFallback = {});
+    // fromAttributes() for pooling: the stride defaults to the kernel (as in PyTorch), and
+    // each pad must be smaller than the kernel. Throws Error naming the type.
+    static Window2d forPooling(const Attributes &a, const std::string &type);
     void toAttributes(Attributes &a) const;
 
     // floor((size + pads - k) / s) + 1; <= 0 when the window does not fit.

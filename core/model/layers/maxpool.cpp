@@ -13,21 +13,7 @@ MaxPool::MaxPool(const Attributes &a)
 {
     const std::string t = "maxpool";
     detail::checkKnownKeys(a, t, {"kernel", "stride", "pad"});
-    detail::Window2d w = detail::Window2d::fromAttributes(a, t);
-    if (!a.count("stride")) {
-        w.sh = w.kh;
-        w.sw = w.kw;
-    }
-    if (w.pt >= w.kh || w.pb >= w.kh || w.pl >= w.kw || w.pr >= w.kw)
-        throw Error(t, "padding must be smaller than the kernel");
-    m_kh = w.kh;
-    m_kw = w.kw;
-    m_sh = w.sh;
-    m_sw = w.sw;
-    m_pt = w.pt;
-    m_pl = w.pl;
-    m_pb = w.pb;
-    m_pr = w.pr;
+    m_window = detail::Window2d::forPooling(a, t);
 }
 
 std::unique_ptr<Layer> MaxPool::clone() const
@@ -39,11 +25,12 @@ Shape MaxPool::outputShape(const std::vector<Shape> &inputs) const
 {
     detail::checkInputCount(*this, inputs);
     detail::checkRank(*this, inputs[0], 3, "{C, H, W}");
-    const int oh = detail::floorDiv(inputs[0][1] + m_pt + m_pb - m_kh, m_sh) + 1;
-    const int ow = detail::floorDiv(inputs[0][2] + m_pl + m_pr - m_kw, m_sw) + 1;
+    const int oh = m_window.outH(inputs[0][1]);
+    const int ow = m_window.outW(inputs[0][2]);
     if (oh <= 0 || ow <= 0)
-        throw Error(where(), "kernel " + std::to_string(m_kh) + "x" + std::to_string(m_kw)
-                                 + " does not fit the padded input " + shapeToString(inputs[0]));
+        throw Error(where(), "kernel " + std::to_string(m_window.kh) + "x"
+                                 + std::to_string(m_window.kw) + " does not fit the padded input "
+                                 + shapeToString(inputs[0]));
     return {inputs[0][0], oh, ow};
 }
 
@@ -57,11 +44,11 @@ void MaxPool::pool(const Tensor &in, Tensor &out, int *argmax) const
         float *y = out.data.data() + pl * oh * ow;
         const int base = int((pl % c) * h * w);
         for (int oy = 0; oy < oh; ++oy) {
-            const int y0 = std::max(oy * m_sh - m_pt, 0);
-            const int y1 = std::min(oy * m_sh - m_pt + m_kh, h);
+            const int y0 = std::max(oy * m_window.sh - m_window.pt, 0);
+            const int y1 = std::min(oy * m_window.sh - m_window.pt + m_window.kh, h);
             for (int ox = 0; ox < ow; ++ox) {
-                const int x0 = std::max(ox * m_sw - m_pl, 0);
-                const int x1 = std::min(ox * m_sw - m_pl + m_kw, w);
+                const int x0 = std::max(ox * m_window.sw - m_window.pl, 0);
+                const int x1 = std::min(ox * m_window.sw - m_window.pl + m_window.kw, w);
                 float best = -std::numeric_limits<float>::infinity();
                 int at = y0 * w + x0;
                 for (int iy = y0; iy < y1; ++iy) {
@@ -116,8 +103,8 @@ void MaxPool::forward(const std::vector<const Tensor *> &in, Tensor &out, Worksp
 {
     (void)ws;
     detail::prepareForward(*this, in, out);
-    if (m_kh == 2 && m_kw == 2 && m_sh == 2 && m_sw == 2 && m_pt == 0 && m_pl == 0 && m_pb == 0
-        && m_pr == 0) {
+    if (m_window.kh == 2 && m_window.kw == 2 && m_window.sh == 2 && m_window.sw == 2
+        && m_window.pt == 0 && m_window.pl == 0 && m_window.pb == 0 && m_window.pr == 0) {
         pool2x2(*in[0], out);
         return;
     }
@@ -137,10 +124,10 @@ void MaxPool::forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) c
             for (int oy = 0; oy < oh; ++oy) {
                 for (int ox = 0; ox < ow; ++ox) {
                     float best = ninf;
-                    for (int ki = 0; ki < m_kh; ++ki) {
-                        for (int kj = 0; kj < m_kw; ++kj) {
-                            const int iy = oy * m_sh - m_pt + ki;
-                            const int ix = ox * m_sw - m_pl + kj;
+                    for (int ki = 0; ki < m_window.kh; ++ki) {
+                        for (int kj = 0; kj < m_window.kw; ++kj) {
+                            const int iy = oy * m_window.sh - m_window.pt + ki;
+                            const int ix = ox * m_window.sw - m_window.pl + kj;
                             const bool inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
                             best = std::max(best, inside ? x[iy * w + ix] : ninf);
                         }
@@ -192,17 +179,8 @@ void MaxPool::backward(const std::vector<const Tensor *> &in, const Tensor &out,
 
 Attributes MaxPool::attributes() const
 {
-    detail::Window2d w;
-    w.kh = m_kh;
-    w.kw = m_kw;
-    w.sh = m_sh;
-    w.sw = m_sw;
-    w.pt = m_pt;
-    w.pl = m_pl;
-    w.pb = m_pb;
-    w.pr = m_pr;
     Attributes a;
-    w.toAttributes(a);
+    m_window.toAttributes(a);
     return a;
 }
 
