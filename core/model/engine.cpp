@@ -1,8 +1,8 @@
 #include "engine.h"
 
+#include "batchnormfolding.h"
 #include "blocks.h"
 
-#include "layers/batchnorm.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"
 
@@ -104,45 +104,12 @@ void Engine::Plan::compile()
         headWidths.push_back(int(numel(shapes[size_t(h.layer)])));
     }
 
-    // Consumers of every layer (heads count as consumers).
-    std::vector<int> consumers(size_t(count), 0);
-    for (const std::unique_ptr<Layer> &layer : model.layers) {
-        for (int in : layer->inputs) {
-            if (in >= 0)
-                ++consumers[size_t(in)];
-        }
-    }
-    for (const Head &h : model.heads)
-        ++consumers[size_t(h.layer)];
-
-    // alias[i]: the layer whose output is layer i's output (itself unless folded away).
-    std::vector<int> alias(static_cast<size_t>(count));
-    std::vector<const Layer *> runLayer(static_cast<size_t>(count));
-    for (int i = 0; i < count; ++i) {
-        alias[size_t(i)] = i;
-        runLayer[size_t(i)] = model.layers[size_t(i)].get();
-    }
-    for (int i = 0; i < count; ++i) {
-        const Layer &bn = *model.layers[size_t(i)];
-        if (bn.type() != "batchnorm" || bn.inputs.size() != 1)
-            continue;
-        const int p = bn.inputs[0];
-        if (p < 0 || alias[size_t(p)] != p || consumers[size_t(p)] != 1)
-            continue;
-        const Layer &producer = *model.layers[size_t(p)];
-        if (producer.type() != "dense" && producer.type() != "conv2d")
-            continue;
-        if (runLayer[size_t(p)] != &producer)
-            continue; // already folded once
-        std::unique_ptr<Layer> folded = producer.clone();
-        if (!foldBatchNormInto(*folded, bn))
-            continue;
-        runLayer[size_t(p)] = folded.get();
-        ownedLayers.push_back(std::move(folded));
-        alias[size_t(i)] = p;
-        runLayer[size_t(i)] = nullptr;
-        ++this->folded;
-    }
+    BatchNormFolding folding = foldBatchNorms(model);
+    const std::vector<int> &consumers = folding.consumers;
+    std::vector<int> &alias = folding.alias;
+    std::vector<const Layer *> &runLayer = folding.run;
+    ownedLayers = std::move(folding.owned);
+    folded = folding.folded;
     std::vector<bool> withRelu(size_t(count), false);
     fuseRelus(consumers, alias, runLayer, withRelu);
 

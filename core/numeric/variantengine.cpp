@@ -1,10 +1,9 @@
 #include "variantengine.h"
 
+#include "model/batchnormfolding.h"
 #include "model/blocks.h"
 
 #include "variant.h"
-
-#include "model/layers/batchnorm.h"
 
 #include "common/error.h"
 #include "common/progress.h"
@@ -112,41 +111,12 @@ void VariantEngine::Plan::compile(const std::vector<FormatSpec> &layerFormats,
         headWidths.push_back(int(model::numel(shapes[size_t(h.layer)])));
     }
 
-    // BatchNorm folding, exactly as model::Engine does it.
-    std::vector<int> consumers(static_cast<size_t>(count), 0);
-    for (const std::unique_ptr<Layer> &layer : model.layers) {
-        for (int in : layer->inputs) {
-            if (in >= 0)
-                ++consumers[size_t(in)];
-        }
-    }
-    for (const model::Head &h : model.heads)
-        ++consumers[size_t(h.layer)];
-    std::vector<int> alias(static_cast<size_t>(count));
-    std::vector<const Layer *> runLayer(static_cast<size_t>(count));
-    for (int i = 0; i < count; ++i) {
-        alias[size_t(i)] = i;
-        runLayer[size_t(i)] = model.layers[size_t(i)].get();
-    }
-    for (int i = 0; i < count; ++i) {
-        const Layer &bn = *model.layers[size_t(i)];
-        if (bn.type() != "batchnorm" || bn.inputs.size() != 1)
-            continue;
-        const int p = bn.inputs[0];
-        if (p < 0 || alias[size_t(p)] != p || consumers[size_t(p)] != 1)
-            continue;
-        const Layer &producer = *model.layers[size_t(p)];
-        if (!WeightedGeometry::isWeighted(producer) || runLayer[size_t(p)] != &producer)
-            continue;
-        std::unique_ptr<Layer> f = producer.clone();
-        if (!model::foldBatchNormInto(*f, bn))
-            continue;
-        runLayer[size_t(p)] = f.get();
-        foldedLayers.push_back(std::move(f));
-        alias[size_t(i)] = p;
-        runLayer[size_t(i)] = nullptr;
-        ++folded;
-    }
+    // BatchNorm folding, shared with model::Engine.
+    model::BatchNormFolding folding = model::foldBatchNorms(model);
+    const std::vector<int> &alias = folding.alias;
+    const std::vector<const Layer *> &runLayer = folding.run;
+    foldedLayers = std::move(folding.owned);
+    folded = folding.folded;
 
     std::vector<int> stepOf(static_cast<size_t>(count), -1);
     for (int i = 0; i < count; ++i) {
