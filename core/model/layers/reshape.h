@@ -1,13 +1,13 @@
 #pragma once
 
-#include "layer.h"
+#include "view.h"
 
 namespace frontier::model {
 
 // "reshape": per-sample reshape, data unchanged. Attribute shape (required): the target
 // dims, batch excluded; 0 copies the input dim at the same index, -1 (at most once) is
 // inferred. Throws Error naming the layer when the element counts do not match.
-class Reshape : public Layer
+class Reshape : public ViewLayer
 {
 public:
     explicit Reshape(const Attributes &attributes);
@@ -15,11 +15,6 @@ public:
     std::string type() const override { return "reshape"; }
     std::unique_ptr<Layer> clone() const override;
     Shape outputShape(const std::vector<Shape> &inputs) const override;
-    void forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const override;
-    void forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) const override;
-    void backward(const std::vector<const Tensor *> &in, const Tensor &out, const Tensor &gradOut,
-                  const std::vector<Tensor *> &gradIn, std::vector<std::vector<float>> &gradParams,
-                  const LayerCache &cache, Workspace &ws) const override;
     Attributes attributes() const override;
 
 private:
