@@ -2,8 +2,6 @@
 
 #include "layerutil.h"
 
-#include <algorithm>
-
 namespace frontier::model {
 
 Flatten::Flatten(const Attributes &a)
