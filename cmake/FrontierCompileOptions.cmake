@@ -4,6 +4,9 @@ add_library(frontier_options INTERFACE)
 add_library(frontier::options ALIAS frontier_options)
 
 target_compile_options(frontier_options INTERFACE -Wall -Wextra -Wpedantic)
+# Results must be the same bits on every machine (docs/decisions/0007): the compiler may not
+# fuse a multiply and an add on its own, whatever the -m flags of a translation unit.
+target_compile_options(frontier_options INTERFACE -ffp-contract=off)
 if(FRONTIER_WERROR)
     target_compile_options(frontier_options INTERFACE -Werror)
 endif()
@@ -13,6 +16,9 @@ target_compile_definitions(frontier_options INTERFACE
     QT_NO_CAST_FROM_BYTEARRAY
     QT_USE_QSTRINGBUILDER
     FRONTIER_VERSION="${PROJECT_VERSION}")
+# The x86-64 baseline by default: one binary runs on any x86-64 machine, and the hot
+# kernels carry their own AVX2 and AVX-512 versions, picked at run time (common/cpu.h,
+# cmake/FrontierIsaKernels.cmake).
 if(FRONTIER_NATIVE)
     target_compile_options(frontier_options INTERFACE -march=native)
     # GCC 12.2's SLP vectoriser miscompiles constant initialiser lists with AVX-512

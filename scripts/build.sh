@@ -17,5 +17,6 @@ fi
 cmake -S "$root" -B "$build_dir" -G Ninja \
     -DCMAKE_BUILD_TYPE=Release \
     -DFRONTIER_BUILD_TESTS=ON \
+    -DFRONTIER_NATIVE="${FRONTIER_NATIVE:-OFF}" \
     "${werror[@]}" >/dev/null
 cmake --build "$build_dir" -- -k 0

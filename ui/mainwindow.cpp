@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "common/cpu.h"
+
 #include "jobsdock.h"
 #include "preferences.h"
 #include "preferencesdialog.h"
@@ -179,8 +181,9 @@ void MainWindow::createMenus()
     help->addAction(tr("&About Frontier"), this, [this] {
         QMessageBox::about(this, tr("About Frontier"),
                            tr("<b>Frontier %1</b><br>Energy-accuracy trade-offs of machine-"
-                              "learning inference on edge and IoT devices.")
-                               .arg(QStringLiteral(FRONTIER_VERSION)));
+                              "learning inference on edge and IoT devices.<br><br>Kernels: %2")
+                               .arg(QStringLiteral(FRONTIER_VERSION),
+                                    QString::fromStdString(cpu::describe()).toHtmlEscaped()));
     });
 }
 

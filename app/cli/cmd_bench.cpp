@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 
+#include "common/cpu.h"
 #include "common/error.h"
 #include "common/parallel.h"
 #include "common/random.h"
@@ -16,6 +17,7 @@
 #include "model/stats.h"
 #include "numeric/bitstream.h"
 #include "numeric/formatassignment.h"
+#include "numeric/simd.h"
 #include "numeric/variant.h"
 #include "numeric/variantengine.h"
 
@@ -121,8 +123,68 @@ double eigenSgemmGflops(int threads, double minSeconds)
     return 2.0 * double(n) * n * n * threads / seconds * 1e-9;
 }
 
+// The FMA instruction peak of one instruction-set path: independent chains of vector
+// fused multiply-adds in registers (12 per thread, enough to cover the latency of two FMA
+// units), on `threads` threads. What "of FMA peak" divides by. 0 for the portable path.
+FRONTIER_TARGET_AVX2 double fmaLoopAvx2(int64_t iterations)
+{
+    __m256 acc[12];
+    for (int j = 0; j < 12; ++j)
+        acc[j] = _mm256_set1_ps(float(j));
+    const __m256 x = _mm256_set1_ps(0.999999f), y = _mm256_set1_ps(1e-6f);
+    for (int64_t it = 0; it < iterations; ++it) {
+#pragma GCC unroll 12
+        for (int j = 0; j < 12; ++j)
+            acc[j] = _mm256_fmadd_ps(acc[j], x, y);
+        __asm__ volatile("" : "+x"(acc[0]), "+x"(acc[6]));
+    }
+    float sink = 0;
+    for (int j = 0; j < 12; ++j)
+        sink += _mm256_cvtss_f32(acc[j]);
+    return double(sink);
+}
+
+FRONTIER_TARGET_AVX512 double fmaLoopAvx512(int64_t iterations)
+{
+    __m512 acc[12];
+    for (int j = 0; j < 12; ++j)
+        acc[j] = _mm512_set1_ps(float(j));
+    const __m512 x = _mm512_set1_ps(0.999999f), y = _mm512_set1_ps(1e-6f);
+    for (int64_t it = 0; it < iterations; ++it) {
+#pragma GCC unroll 12
+        for (int j = 0; j < 12; ++j)
+            acc[j] = _mm512_fmadd_ps(acc[j], x, y);
+        __asm__ volatile("" : "+v"(acc[0]), "+v"(acc[6]));
+    }
+    float sink = 0;
+    for (int j = 0; j < 12; ++j)
+        sink += _mm512_cvtss_f32(acc[j]);
+    return double(sink);
+}
+
+volatile double g_fmaSink = 0;
+
+double fmaPeakGflops(cpu::Isa isa, int threads, double minSeconds)
+{
+    if (isa == cpu::Isa::Portable)
+        return 0;
+    const int64_t iterations = 1 << 18;
+    const int lanes = isa == cpu::Isa::Avx512 ? 16 : 8;
+    const ThreadLimit limit(threads);
+    const double seconds = medianSeconds(
+        [&] {
+            tbb::parallel_for(0, threads, [&](int) {
+                g_fmaSink
+                    = isa == cpu::Isa::Avx512 ? fmaLoopAvx512(iterations) : fmaLoopAvx2(iterations);
+            });
+        },
+        minSeconds);
+    return 2.0 * 12.0 * lanes * double(iterations) * threads / seconds * 1e-9;
+}
+
 struct Result
 {
+    QString isa;
     QString model;
     QString format = QStringLiteral("fp32");
     QString engine;
@@ -131,8 +193,9 @@ struct Result
     double samplesPerS = 0;
     double gflops = 0;
     double peakFraction = 0;
-    double vsFp32 = 0;     // variants: samples/s over the fp32 engine's at the same threads
-    double bitOpsPerS = 0; // sc variants: XNOR bit operations per second
+    double fmaFraction = 0; // of the path's FMA instruction peak (0: portable)
+    double vsFp32 = 0;      // variants: samples/s over the fp32 engine's at the same threads
+    double bitOpsPerS = 0;  // sc variants: XNOR bit operations per second
 };
 
 // Stream length of an sc format (0 for others): every MAC is L XNOR bit operations.
@@ -175,9 +238,36 @@ int runBench(const QStringList &args)
                                "ranges allowed, e.g. int8,fp16,sc8..sc12), calibrated on the "
                                "benchmark batch"),
                 QStringLiteral("LIST"));
+    p.addOption(QStringLiteral("isa"),
+                QStringLiteral("measure these instruction-set paths in one run (comma-separated: "
+                               "portable, avx2, avx512, or 'all' that this CPU has; default: "
+                               "the active path)"),
+                QStringLiteral("LIST"));
     p.addOption(QStringLiteral("json"), QStringLiteral("print one JSON object"));
     if (!p.parse(args))
         return ExitOk;
+    std::vector<cpu::Isa> isas = {cpu::activeIsa()};
+    if (p.isSet(QStringLiteral("isa"))) {
+        isas.clear();
+        const QString list = p.value(QStringLiteral("isa"));
+        if (list == QLatin1String("all")) {
+            isas = cpu::supportedIsas();
+        } else {
+            for (const QString &name : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                cpu::Isa isa;
+                if (!cpu::parseIsa(name.trimmed().toStdString(), isa))
+                    throw UsageError(QStringLiteral("--isa: unknown path '%1' (portable, avx2, "
+                                                    "avx512 or all)")
+                                         .arg(name));
+                if (!cpu::supports(isa))
+                    throw Error("--isa",
+                                std::string("this CPU has no ") + cpu::isaName(isa) + " support");
+                isas.push_back(isa);
+            }
+        }
+        if (isas.empty())
+            throw UsageError(QStringLiteral("--isa: no path given"));
+    }
     p.requirePositional(0, {});
     const std::vector<std::string> formats
         = p.isSet(QStringLiteral("formats"))
@@ -205,58 +295,72 @@ int runBench(const QStringList &args)
         threadCounts = {p.intValue(QStringLiteral("threads"), 1, 1024)};
     else if (cores > 1)
         threadCounts.push_back(cores);
-    std::vector<double> peak(size_t(std::max(cores, threadCounts.back()) + 1), 0.0);
-    std::vector<double> eigenPeak(peak.size(), 0.0);
-    for (int t : threadCounts) {
-        peak[size_t(t)] = gemmPeakGflops(t, minSeconds);
+    const size_t slots = size_t(std::max(cores, threadCounts.back()) + 1);
+    std::vector<double> eigenPeak(slots, 0.0);
+    for (int t : threadCounts)
         eigenPeak[size_t(t)] = eigenSgemmGflops(t, minSeconds);
-    }
+    // Per path: the sgemm kernel's peak and the FMA instruction peak, by thread count.
+    std::vector<std::vector<double>> gemmPeaks, fmaPeaks;
 
     std::vector<Result> results;
-    for (const auto &[name, m] : models) {
-        const int64_t macs = macsPerSample(m);
-        const int64_t inputSize = model::numel(m.inputShape);
-        std::vector<float> x(size_t(inputSize * batch));
-        Random rng(7);
-        for (float &v : x)
-            v = rng.uniformF();
-        const model::Engine engine(m);
-
-        auto add = [&](const QString &engineName, int threads, double seconds) {
-            Result r;
-            r.model = name;
-            r.engine = engineName;
-            r.threads = threads;
-            r.batch = batch;
-            r.samplesPerS = batch / seconds;
-            r.gflops = 2.0 * double(macs) * r.samplesPerS * 1e-9;
-            r.peakFraction = peak[size_t(threads)] > 0 ? r.gflops / peak[size_t(threads)] : 0;
-            results.push_back(r);
-        };
-        if (!onlyThreads) {
-            add(QStringLiteral("serial"), 1,
-                medianSeconds([&] { engine.runSerial(x.data(), batch); }, minSeconds));
-        }
-        std::vector<double> fp32PerS(peak.size(), 0.0);
+    for (const cpu::Isa isa : isas) {
+        const cpu::ScopedIsa scopedIsa(isa);
+        std::vector<double> peak(slots, 0.0), fmaPeak(slots, 0.0);
         for (int t : threadCounts) {
-            const ThreadLimit limit(t);
-            add(QStringLiteral("parallel"), t,
-                medianSeconds([&] { engine.run(x.data(), batch); }, minSeconds));
-            fp32PerS[size_t(t)] = results.back().samplesPerS;
+            peak[size_t(t)] = gemmPeakGflops(t, minSeconds);
+            fmaPeak[size_t(t)] = fmaPeakGflops(isa, t, minSeconds);
         }
-        // The variants, each measured right after the fp32 engine in the same process.
-        for (const std::string &f : formats) {
-            const numeric::Variant v = numeric::makeVariant(m, f, x.data(), batch, "bench batch");
-            const numeric::VariantEngine ve(m, v);
-            const int64_t length = streamLength(v.assignment, m);
+        gemmPeaks.push_back(peak);
+        fmaPeaks.push_back(fmaPeak);
+        for (const auto &[name, m] : models) {
+            const int64_t macs = macsPerSample(m);
+            const int64_t inputSize = model::numel(m.inputShape);
+            std::vector<float> x(size_t(inputSize * batch));
+            Random rng(7);
+            for (float &v : x)
+                v = rng.uniformF();
+            const model::Engine engine(m);
+
+            auto add = [&](const QString &engineName, int threads, double seconds) {
+                Result r;
+                r.isa = QString::fromLatin1(cpu::isaName(isa));
+                r.model = name;
+                r.engine = engineName;
+                r.threads = threads;
+                r.batch = batch;
+                r.samplesPerS = batch / seconds;
+                r.gflops = 2.0 * double(macs) * r.samplesPerS * 1e-9;
+                r.peakFraction = peak[size_t(threads)] > 0 ? r.gflops / peak[size_t(threads)] : 0;
+                r.fmaFraction
+                    = fmaPeak[size_t(threads)] > 0 ? r.gflops / fmaPeak[size_t(threads)] : 0;
+                results.push_back(r);
+            };
+            if (!onlyThreads) {
+                add(QStringLiteral("serial"), 1,
+                    medianSeconds([&] { engine.runSerial(x.data(), batch); }, minSeconds));
+            }
+            std::vector<double> fp32PerS(peak.size(), 0.0);
             for (int t : threadCounts) {
                 const ThreadLimit limit(t);
-                add(QStringLiteral("variant"), t,
-                    medianSeconds([&] { ve.run(x.data(), batch); }, minSeconds));
-                Result &r = results.back();
-                r.format = QString::fromStdString(v.assignment);
-                r.vsFp32 = fp32PerS[size_t(t)] > 0 ? r.samplesPerS / fp32PerS[size_t(t)] : 0;
-                r.bitOpsPerS = double(length) * double(macs) * r.samplesPerS;
+                add(QStringLiteral("parallel"), t,
+                    medianSeconds([&] { engine.run(x.data(), batch); }, minSeconds));
+                fp32PerS[size_t(t)] = results.back().samplesPerS;
+            }
+            // The variants, each measured right after the fp32 engine in the same process.
+            for (const std::string &f : formats) {
+                const numeric::Variant v
+                    = numeric::makeVariant(m, f, x.data(), batch, "bench batch");
+                const numeric::VariantEngine ve(m, v);
+                const int64_t length = streamLength(v.assignment, m);
+                for (int t : threadCounts) {
+                    const ThreadLimit limit(t);
+                    add(QStringLiteral("variant"), t,
+                        medianSeconds([&] { ve.run(x.data(), batch); }, minSeconds));
+                    Result &r = results.back();
+                    r.format = QString::fromStdString(v.assignment);
+                    r.vsFp32 = fp32PerS[size_t(t)] > 0 ? r.samplesPerS / fp32PerS[size_t(t)] : 0;
+                    r.bitOpsPerS = double(length) * double(macs) * r.samplesPerS;
+                }
             }
         }
     }
@@ -270,6 +374,7 @@ int runBench(const QStringList &args)
         QJsonArray rs;
         for (const Result &r : results) {
             QJsonObject ro;
+            ro[QStringLiteral("isa")] = r.isa;
             ro[QStringLiteral("model")] = r.model;
             ro[QStringLiteral("format")] = r.format;
             if (r.engine == QLatin1String("variant"))
@@ -282,48 +387,70 @@ int runBench(const QStringList &args)
             ro[QStringLiteral("samples_per_s")] = r.samplesPerS;
             ro[QStringLiteral("gflops")] = r.gflops;
             ro[QStringLiteral("fraction_of_gemm_peak")] = r.peakFraction;
+            if (r.fmaFraction > 0)
+                ro[QStringLiteral("fraction_of_fma_peak")] = r.fmaFraction;
             rs.append(ro);
         }
         o[QStringLiteral("results")] = rs;
         QJsonArray peaks;
-        for (int t : threadCounts) {
-            QJsonObject po;
-            po[QStringLiteral("threads")] = t;
-            po[QStringLiteral("gflops")] = peak[size_t(t)];
-            po[QStringLiteral("eigen_sgemm_gflops")] = eigenPeak[size_t(t)];
-            peaks.append(po);
+        for (size_t i = 0; i < isas.size(); ++i) {
+            for (int t : threadCounts) {
+                QJsonObject po;
+                po[QStringLiteral("isa")] = QString::fromLatin1(cpu::isaName(isas[i]));
+                po[QStringLiteral("threads")] = t;
+                po[QStringLiteral("gflops")] = gemmPeaks[i][size_t(t)];
+                po[QStringLiteral("fma_peak_gflops")] = fmaPeaks[i][size_t(t)];
+                po[QStringLiteral("eigen_sgemm_gflops")] = eigenPeak[size_t(t)];
+                peaks.append(po);
+            }
         }
         o[QStringLiteral("gemm_peak")] = peaks;
+        o[QStringLiteral("isa")] = QString::fromLatin1(cpu::isaName(cpu::activeIsa()));
+        o[QStringLiteral("cpu")] = QString::fromStdString(cpu::features().brand);
+        o[QStringLiteral("kernels")] = QString::fromStdString(cpu::describe());
         if (anySc)
             o[QStringLiteral("popcount_bits_per_s_per_core")] = popcountLimit;
         printJson(o);
         return ExitOk;
     }
 
-    std::printf("GEMM peak (frontier sgemm, 64x1024x256 per thread):");
-    for (int t : threadCounts)
-        std::printf("  %d thread%s %.1f GFLOP/s", t, t > 1 ? "s" : "", peak[size_t(t)]);
-    std::printf("\nEigen sgemm 1024^3 (baseline):            ");
+    std::printf("CPU: %s\n", cpu::describe().c_str());
+    for (size_t i = 0; i < isas.size(); ++i) {
+        std::printf("%-9s GEMM peak (frontier sgemm, 64x1024x256 per thread):",
+                    cpu::isaName(isas[i]));
+        for (int t : threadCounts)
+            std::printf("  %d thread%s %.1f GFLOP/s", t, t > 1 ? "s" : "", gemmPeaks[i][size_t(t)]);
+        if (isas[i] != cpu::Isa::Portable) {
+            std::printf("\n%-9s FMA instruction peak:                               ", "");
+            for (int t : threadCounts)
+                std::printf("  %d thread%s %.1f GFLOP/s", t, t > 1 ? "s" : "",
+                            fmaPeaks[i][size_t(t)]);
+        }
+        std::printf("\n");
+    }
+    std::printf("Eigen sgemm 1024^3 (baseline, x86-64 build):                  ");
     for (int t : threadCounts)
         std::printf("  %d thread%s %.1f GFLOP/s", t, t > 1 ? "s" : "", eigenPeak[size_t(t)]);
     std::printf("\n\n");
-    TextTable table({QStringLiteral("model"), QStringLiteral("format"), QStringLiteral("engine"),
-                     QStringLiteral("threads"), QStringLiteral("batch"),
+    TextTable table({QStringLiteral("isa"), QStringLiteral("model"), QStringLiteral("format"),
+                     QStringLiteral("engine"), QStringLiteral("threads"), QStringLiteral("batch"),
                      QStringLiteral("samples/s"), QStringLiteral("GFLOP/s"),
-                     QStringLiteral("of peak"), QStringLiteral("vs serial"),
-                     QStringLiteral("vs fp32")});
+                     QStringLiteral("of peak"), QStringLiteral("of FMA peak"),
+                     QStringLiteral("vs serial"), QStringLiteral("vs fp32")});
     double serial = 0; // none with --threads
     for (const Result &r : results) {
         if (r.engine == QLatin1String("serial"))
             serial = r.samplesPerS;
         const bool variant = r.engine == QLatin1String("variant");
-        table.addRow({r.model, r.format, r.engine, QString::number(r.threads),
-                      QString::number(r.batch), withThousands((long long)r.samplesPerS),
-                      variant ? QStringLiteral("-") : fmt(r.gflops, 1),
-                      variant ? QStringLiteral("-") : percent(r.peakFraction, 0),
-                      serial > 0 ? fmt(r.samplesPerS / serial, 1) + QStringLiteral("x")
-                                 : QStringLiteral("-"),
-                      variant ? fmt(r.vsFp32, 2) + QStringLiteral("x") : QStringLiteral("-")});
+        table.addRow(
+            {r.isa, r.model, r.format, r.engine, QString::number(r.threads),
+             QString::number(r.batch), withThousands((long long)r.samplesPerS),
+             variant ? QStringLiteral("-") : fmt(r.gflops, 1),
+             variant ? QStringLiteral("-") : percent(r.peakFraction, 0),
+             variant || r.fmaFraction <= 0 ? QStringLiteral("-") : percent(r.fmaFraction, 0),
+             serial > 0 ? fmt(r.samplesPerS / serial, 1) + QStringLiteral("x")
+                        : QStringLiteral("-"),
+             variant ? fmt(r.vsFp32, 2) + QStringLiteral("x") : QStringLiteral("-")});
     }
     table.print();
     if (anySc) {

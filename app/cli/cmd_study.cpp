@@ -13,6 +13,7 @@
 #include "study/studyspec.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 #include <algorithm>
@@ -247,6 +248,24 @@ QJsonObject studyJson(store::Project &project, const store::StudyRecord &s)
     o[QStringLiteral("running")] = double(counts.running);
     o[QStringLiteral("created")] = QString::fromStdString(s.created);
     o[QStringLiteral("updated")] = QString::fromStdString(s.updated);
+    // Which instruction-set paths and CPUs computed it (every path gives the same bits).
+    QJsonArray runs;
+    QStringList paths;
+    for (const store::RunRecord &r : project.runs(s.id)) {
+        QJsonObject ro;
+        ro[QStringLiteral("started")] = QString::fromStdString(r.started);
+        ro[QStringLiteral("frontier_version")] = QString::fromStdString(r.frontierVersion);
+        ro[QStringLiteral("isa")] = QString::fromStdString(r.isa);
+        ro[QStringLiteral("kernels")]
+            = QJsonDocument::fromJson(QByteArray::fromStdString(r.kernels)).object();
+        ro[QStringLiteral("cpu")] = QString::fromStdString(r.cpu);
+        ro[QStringLiteral("threads")] = r.threads;
+        runs.append(ro);
+        if (!paths.contains(QString::fromStdString(r.isa)))
+            paths << QString::fromStdString(r.isa);
+    }
+    o[QStringLiteral("runs")] = runs;
+    o[QStringLiteral("isa")] = paths.join(QStringLiteral(", "));
     return o;
 }
 
@@ -275,7 +294,8 @@ int statusOrList(const QStringList &args, bool list)
     QJsonArray array;
     TextTable table({QStringLiteral("study"), QStringLiteral("status"), QStringLiteral("trials"),
                      QStringLiteral("done"), QStringLiteral("failed"), QStringLiteral("pending"),
-                     QStringLiteral("running"), QStringLiteral("updated")});
+                     QStringLiteral("running"), QStringLiteral("kernels"),
+                     QStringLiteral("updated")});
     for (const store::StudyRecord &s : studies) {
         QJsonObject o = studyJson(project, s);
         if (!list) {
@@ -298,6 +318,7 @@ int statusOrList(const QStringList &args, bool list)
                       QString::number(o.value(QStringLiteral("failed")).toDouble()),
                       QString::number(o.value(QStringLiteral("pending")).toDouble()),
                       QString::number(o.value(QStringLiteral("running")).toDouble()),
+                      o.value(QStringLiteral("isa")).toString(),
                       QString::fromStdString(s.updated)});
     }
     if (p.isSet(QStringLiteral("json"))) {

@@ -3,10 +3,13 @@
 #include "cli.h"
 #include "commands.h"
 
+#include "common/cpu.h"
 #include "common/error.h"
 #include "common/progress.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <cstdio>
 #include <exception>
@@ -47,7 +50,9 @@ void printUsage(FILE *out)
         std::fprintf(out, "  %-8s %s\n", e.name, e.summary);
     std::fprintf(out, "\nOptions:\n"
                       "  -h, --help     this help; 'frontier <command> --help' for a command\n"
-                      "  -v, --version  the version\n"
+                      "  -v, --version  the version and the instruction-set path ('--json')\n"
+                      "\nEnvironment: FRONTIER_ISA=portable|avx2|avx512 forces the kernels'\n"
+                      "instruction-set path (every path gives the same numbers).\n"
                       "\nExit codes: 0 ok, 1 bad input or failure, 2 bad usage, 3 cancelled.\n");
 }
 
@@ -65,6 +70,11 @@ int main(int argc, char **argv)
         printUsage(stderr);
         return cli::ExitUsage;
     }
+    // A forced instruction-set path the CPU lacks is refused before anything runs.
+    if (const std::string isaError = cpu::checkEnvironment(); !isaError.empty()) {
+        std::fprintf(stderr, "frontier: %s\n", isaError.c_str());
+        return cli::ExitUsage;
+    }
     const QString command = args.takeFirst();
     if (command == QLatin1String("--help") || command == QLatin1String("-h")
         || command == QLatin1String("help")) {
@@ -72,7 +82,27 @@ int main(int argc, char **argv)
         return cli::ExitOk;
     }
     if (command == QLatin1String("--version") || command == QLatin1String("-v")) {
-        std::printf("frontier %s\n", FRONTIER_VERSION);
+        const cpu::Features &f = cpu::features();
+        if (args.contains(QLatin1String("--json"))) {
+            QJsonObject o;
+            o[QLatin1String("version")] = QStringLiteral(FRONTIER_VERSION);
+            o[QLatin1String("isa")] = QString::fromLatin1(cpu::isaName(cpu::activeIsa()));
+            o[QLatin1String("best_isa")] = QString::fromLatin1(cpu::isaName(cpu::bestIsa()));
+            o[QLatin1String("cpu")] = QString::fromStdString(f.brand);
+            QJsonObject kernels;
+            for (const char *family : {"sgemm", "int8gemm", "popcount", "quantize"})
+                kernels[QLatin1String(family)] = QString::fromStdString(cpu::kernelName(family));
+            o[QLatin1String("kernels")] = kernels;
+            QJsonObject features;
+            features[QLatin1String("avx2_fma")] = f.avx2;
+            features[QLatin1String("avx512")] = f.avx512;
+            features[QLatin1String("avx512vnni")] = f.avx512vnni;
+            features[QLatin1String("avx512vpopcntdq")] = f.avx512vpopcntdq;
+            o[QLatin1String("cpu_features")] = features;
+            std::printf("%s", QJsonDocument(o).toJson(QJsonDocument::Indented).constData());
+        } else {
+            std::printf("frontier %s\nkernels: %s\n", FRONTIER_VERSION, cpu::describe().c_str());
+        }
         return cli::ExitOk;
     }
 

@@ -4,9 +4,13 @@
 #include "preferences.h"
 #include "theme.h"
 
+#include "common/cpu.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QSettings>
+
+#include <cstdio>
 
 int main(int argc, char **argv)
 {
@@ -27,6 +31,11 @@ int main(int argc, char **argv)
         QStringLiteral("project"),
         QStringLiteral("project to open: a *.frontier file or a folder of models"));
     parser.process(app);
+    // A forced instruction-set path the CPU lacks is refused before anything runs.
+    if (const std::string isaError = frontier::cpu::checkEnvironment(); !isaError.empty()) {
+        std::fprintf(stderr, "frontier-gui: %s\n", isaError.c_str());
+        return 2;
+    }
 
     frontier::ui::Theme::apply(frontier::ui::Preferences::load().theme);
     frontier::ui::MainWindow window;

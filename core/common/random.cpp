@@ -1,5 +1,7 @@
 #include "random.h"
 
+#include "common/detmath.h"
+
 #include <cmath>
 
 namespace frontier {
@@ -74,7 +76,7 @@ double Random::normal()
     // 1 - uniform() is in (0, 1], so the logarithm is finite.
     const double u1 = 1.0 - uniform();
     const double u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+    return std::sqrt(-2.0 * dmath::log(u1)) * dmath::cos(2.0 * M_PI * u2);
 }
 
 Random Random::split(uint64_t index) const

@@ -1,6 +1,8 @@
 #include "affine.h"
 #include "simd.h"
 
+#include "common/cpu.h"
+
 #include <cfloat>
 
 namespace frontier::numeric {
@@ -55,22 +57,58 @@ AffineParams fixedPointParams(int bits, int fractionBits)
     return p;
 }
 
-void quantizeCodes(const float *x, int64_t n, const AffineParams &p, float *out)
+namespace {
+
+// quantizeCodes() on the leading multiple of the vector width; returns the count done.
+// nearbyint(t) clamped to [qmin - zp, qmax - zp] is exactly quantize() - zp: the clamp
+// commutes with the shift by the integer zp, infinities clamp, NaN becomes 0.
+FRONTIER_TARGET_AVX512 int64_t quantizeCodesAvx512(const float *x, int64_t n, const AffineParams &p,
+                                                   float *out)
 {
-    // nearbyint(t) clamped to [qmin - zp, qmax - zp] is exactly quantize() - zp: the clamp
-    // commutes with the shift by the integer zp, infinities clamp, NaN becomes 0.
-    int64_t i = 0;
-#if defined(__AVX512F__)
     const __m512 inv = _mm512_set1_ps(p.inverse);
     const __m512 vlo = _mm512_set1_ps(float(p.qmin - p.zeroPoint));
     const __m512 vhi = _mm512_set1_ps(float(p.qmax - p.zeroPoint));
+    int64_t i = 0;
     for (; i + 16 <= n; i += 16) {
         __m512 t = _mm512_mul_ps(_mm512_loadu_ps(x + i), inv);
         t = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(t, t, _CMP_ORD_Q), t); // NaN -> 0
         t = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
         _mm512_storeu_ps(out + i, _mm512_min_ps(_mm512_max_ps(t, vlo), vhi));
     }
-#endif
+    return i;
+}
+
+FRONTIER_TARGET_AVX2 int64_t quantizeCodesAvx2(const float *x, int64_t n, const AffineParams &p,
+                                               float *out)
+{
+    const __m256 inv = _mm256_set1_ps(p.inverse);
+    const __m256 vlo = _mm256_set1_ps(float(p.qmin - p.zeroPoint));
+    const __m256 vhi = _mm256_set1_ps(float(p.qmax - p.zeroPoint));
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 t = _mm256_mul_ps(_mm256_loadu_ps(x + i), inv);
+        t = _mm256_and_ps(_mm256_cmp_ps(t, t, _CMP_ORD_Q), t); // NaN -> 0
+        t = _mm256_round_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        _mm256_storeu_ps(out + i, _mm256_min_ps(_mm256_max_ps(t, vlo), vhi));
+    }
+    return i;
+}
+
+} // namespace
+
+void quantizeCodes(const float *x, int64_t n, const AffineParams &p, float *out)
+{
+    int64_t i = 0;
+    switch (cpu::activeIsa()) {
+    case cpu::Isa::Avx512:
+        i = quantizeCodesAvx512(x, n, p, out);
+        break;
+    case cpu::Isa::Avx2:
+        i = quantizeCodesAvx2(x, n, p, out);
+        break;
+    case cpu::Isa::Portable:
+        break;
+    }
     for (; i < n; ++i)
         out[i] = float(quantize(x[i], p) - p.zeroPoint);
 }

@@ -9,12 +9,7 @@
 
 #include "simd.h"
 
-#if defined(__AVX512F__) && defined(__AVX512BW__)
-#define FRONTIER_SC_AVX512 1
-#endif
-#if defined(FRONTIER_SC_AVX512) && defined(__AVX512VPOPCNTDQ__)
-#define FRONTIER_SC_VPOPCNT 1
-#endif
+#include "common/cpu.h"
 
 namespace frontier::numeric {
 
@@ -112,6 +107,51 @@ uint32_t StreamSource::value(uint32_t offset, int64_t t) const
     return m_cycle[size_t((uint64_t(t) + offset) & mask)];
 }
 
+namespace {
+
+// Bit j of word t / 64 is (seq[t + j] ^ shift) < c, for lengths that are multiples of 64.
+// The same loop for the portable and AVX2 paths (the compiler vectorises it for the
+// target), compares into mask registers with AVX-512 BW.
+__attribute__((always_inline)) inline void generateWords(const uint16_t *seq, uint16_t shift,
+                                                         uint32_t c, int64_t length,
+                                                         uint64_t *words)
+{
+    for (int64_t t = 0; t < length; t += 64) {
+        uint64_t w = 0;
+        for (int j = 0; j < 64; ++j)
+            w |= uint64_t((seq[t + j] ^ shift) < c) << j;
+        words[t / 64] = w;
+    }
+}
+
+void generatePortable(const uint16_t *seq, uint16_t shift, uint32_t c, int64_t length,
+                      uint64_t *words)
+{
+    generateWords(seq, shift, c, length, words);
+}
+
+FRONTIER_TARGET_AVX2 void generateAvx2(const uint16_t *seq, uint16_t shift, uint32_t c,
+                                       int64_t length, uint64_t *words)
+{
+    generateWords(seq, shift, c, length, words);
+}
+
+FRONTIER_TARGET_AVX512 void generateAvx512(const uint16_t *seq, uint16_t shift, uint32_t c,
+                                           int64_t length, uint64_t *words)
+{
+    const __m512i threshold = _mm512_set1_epi16(short(c > 0xFFFF ? 0xFFFF : c));
+    const __m512i xorShift = _mm512_set1_epi16(short(shift));
+    for (int64_t t = 0; t < length; t += 64) {
+        const __m512i lo = _mm512_xor_si512(_mm512_loadu_si512(seq + t), xorShift);
+        const __m512i hi = _mm512_xor_si512(_mm512_loadu_si512(seq + t + 32), xorShift);
+        const uint64_t a = _mm512_cmplt_epu16_mask(lo, threshold);
+        const uint64_t b = _mm512_cmplt_epu16_mask(hi, threshold);
+        words[t / 64] = a | (b << 32);
+    }
+}
+
+} // namespace
+
 void StreamSource::generate(uint32_t offset, uint32_t c, uint64_t *words) const
 {
     const int64_t length = this->length();
@@ -125,24 +165,12 @@ void StreamSource::generate(uint32_t offset, uint32_t c, uint64_t *words) const
         words[0] = w;
         return;
     }
-#if defined(FRONTIER_SC_AVX512)
-    const __m512i threshold = _mm512_set1_epi16(short(c > 0xFFFF ? 0xFFFF : c));
-    const __m512i xorShift = _mm512_set1_epi16(short(shift));
-    for (int64_t t = 0; t < length; t += 64) {
-        const __m512i lo = _mm512_xor_si512(_mm512_loadu_si512(seq + t), xorShift);
-        const __m512i hi = _mm512_xor_si512(_mm512_loadu_si512(seq + t + 32), xorShift);
-        const uint64_t a = _mm512_cmplt_epu16_mask(lo, threshold);
-        const uint64_t b = _mm512_cmplt_epu16_mask(hi, threshold);
-        words[t / 64] = a | (b << 32);
-    }
-#else
-    for (int64_t t = 0; t < length; t += 64) {
-        uint64_t w = 0;
-        for (int j = 0; j < 64; ++j)
-            w |= uint64_t((seq[t + j] ^ shift) < c) << j;
-        words[t / 64] = w;
-    }
-#endif
+    if (cpu::activeIsa() == cpu::Isa::Avx512)
+        generateAvx512(seq, shift, c, length, words);
+    else if (cpu::activeIsa() == cpu::Isa::Avx2)
+        generateAvx2(seq, shift, c, length, words);
+    else
+        generatePortable(seq, shift, c, length, words);
 }
 
 uint32_t bipolarLevel(double v, int k)
@@ -156,11 +184,10 @@ uint32_t bipolarLevel(double v, int k)
 
 namespace {
 
-#if defined(FRONTIER_SC_VPOPCNT)
-
 template<int R, int C>
-void popTile(int64_t words, const uint64_t *a, int64_t lda, const uint64_t *b, int64_t ldb,
-             int64_t *out, int64_t ldo)
+FRONTIER_TARGET_AVX512_VPOPCNTDQ void popTile(int64_t words, const uint64_t *a, int64_t lda,
+                                              const uint64_t *b, int64_t ldb, int64_t *out,
+                                              int64_t ldo)
 {
     __m512i acc[R][C];
     for (int r = 0; r < R; ++r) {
@@ -195,7 +222,34 @@ constexpr PopTileFn kPopTiles[4][4]
        {popTile<3, 1>, popTile<3, 2>, popTile<3, 3>, popTile<3, 4>},
        {popTile<4, 1>, popTile<4, 2>, popTile<4, 3>, popTile<4, 4>}};
 
-#endif
+// Hamming distances with the scalar popcount: the portable path (no POPCNT instruction in
+// the x86-64 baseline: the compiler's bit-twiddling sequence) and the AVX2 path (POPCNT).
+__attribute__((always_inline)) inline void xorPopcountRows(int64_t rows, int64_t cols,
+                                                           int64_t words, const uint64_t *a,
+                                                           int64_t lda, const uint64_t *b,
+                                                           int64_t ldb, int64_t *out, int64_t ldo)
+{
+    for (int64_t m = 0; m < rows; ++m) {
+        for (int64_t n = 0; n < cols; ++n) {
+            int64_t d = 0;
+            for (int64_t i = 0; i < words; ++i)
+                d += __builtin_popcountll(a[m * lda + i] ^ b[n * ldb + i]);
+            out[m * ldo + n] = d;
+        }
+    }
+}
+
+FRONTIER_TARGET_AVX2 void xorPopcountAvx2(int64_t rows, int64_t cols, int64_t words,
+                                          const uint64_t *a, int64_t lda, const uint64_t *b,
+                                          int64_t ldb, int64_t *out, int64_t ldo)
+{
+    xorPopcountRows(rows, cols, words, a, lda, b, ldb, out, ldo);
+}
+
+bool useVpopcnt()
+{
+    return cpu::activeIsa() == cpu::Isa::Avx512 && cpu::features().avx512vpopcntdq;
+}
 
 } // namespace
 
@@ -206,7 +260,13 @@ void xorPopcount(int64_t rows, int64_t cols, int64_t words, const uint64_t *a, i
         for (int64_t n = 0; n < cols; ++n)
             out[m * ldo + n] = 0;
     }
-#if defined(FRONTIER_SC_VPOPCNT)
+    if (!useVpopcnt()) {
+        if (cpu::activeIsa() == cpu::Isa::Portable)
+            xorPopcountRows(rows, cols, words, a, lda, b, ldb, out, ldo);
+        else
+            xorPopcountAvx2(rows, cols, words, a, lda, b, ldb, out, ldo);
+        return;
+    }
     // Chunks of the reduction keep a tile of b in L1 while the rows of a stream from L2.
     constexpr int64_t chunk = 1024;
     for (int64_t i0 = 0; i0 < words; i0 += chunk) {
@@ -220,21 +280,56 @@ void xorPopcount(int64_t rows, int64_t cols, int64_t words, const uint64_t *a, i
             }
         }
     }
-#else
-    for (int64_t m = 0; m < rows; ++m) {
-        for (int64_t n = 0; n < cols; ++n) {
-            int64_t d = 0;
-            for (int64_t i = 0; i < words; ++i)
-                d += std::popcount(a[m * lda + i] ^ b[n * ldb + i]);
-            out[m * ldo + n] = d;
-        }
-    }
-#endif
 }
 
 namespace {
 volatile uint64_t g_popcountSink = 0;
 }
+
+namespace {
+
+// Popcounts of 8 x 512 bits per iteration; returns the bits counted.
+FRONTIER_TARGET_AVX512_VPOPCNTDQ int64_t popcountLoopVpopcnt(int64_t iterations, uint64_t &sink)
+{
+    __m512i x[8];
+    __m512i acc[8];
+    for (int j = 0; j < 8; ++j) {
+        x[j] = _mm512_set1_epi64(int64_t(0x0123456789ABCDEFull * uint64_t(j + 1)));
+        acc[j] = _mm512_setzero_si512();
+    }
+    for (int64_t it = 0; it < iterations; ++it) {
+        // The empty asm keeps the compiler from hoisting the loop-invariant popcounts.
+        __asm__ volatile(""
+                         : "+v"(x[0]), "+v"(x[1]), "+v"(x[2]), "+v"(x[3]), "+v"(x[4]), "+v"(x[5]),
+                           "+v"(x[6]), "+v"(x[7]));
+        for (int j = 0; j < 8; ++j)
+            acc[j] = _mm512_add_epi64(acc[j], _mm512_popcnt_epi64(x[j]));
+    }
+    for (int j = 0; j < 8; ++j)
+        sink += uint64_t(_mm512_reduce_add_epi64(acc[j]));
+    return iterations * 8 * 512;
+}
+
+__attribute__((always_inline)) inline int64_t popcountLoopScalar(int64_t iterations, uint64_t &sink)
+{
+    uint64_t x[4] = {0x0123456789ABCDEFull, 0xFEDCBA9876543210ull, 0x5555AAAA3333CCCCull,
+                     0x0F0F0F0FF0F0F0F0ull};
+    uint64_t acc[4] = {0, 0, 0, 0};
+    for (int64_t it = 0; it < iterations; ++it) {
+        __asm__ volatile("" : "+r"(x[0]), "+r"(x[1]), "+r"(x[2]), "+r"(x[3]));
+        for (int j = 0; j < 4; ++j)
+            acc[j] += uint64_t(__builtin_popcountll(x[j]));
+    }
+    sink += acc[0] + acc[1] + acc[2] + acc[3];
+    return iterations * 4 * 64;
+}
+
+FRONTIER_TARGET_AVX2 int64_t popcountLoopPopcnt(int64_t iterations, uint64_t &sink)
+{
+    return popcountLoopScalar(iterations, sink);
+}
+
+} // namespace
 
 double popcountBitsPerSecond(double seconds)
 {
@@ -243,38 +338,13 @@ double popcountBitsPerSecond(double seconds)
     int64_t bits = 0;
     uint64_t sink = 0;
     double elapsed = 0;
+    const bool vpopcnt = useVpopcnt();
+    const bool portable = cpu::activeIsa() == cpu::Isa::Portable;
     do {
         constexpr int64_t iterations = 1 << 20;
-#if defined(FRONTIER_SC_VPOPCNT)
-        __m512i x[8];
-        __m512i acc[8];
-        for (int j = 0; j < 8; ++j) {
-            x[j] = _mm512_set1_epi64(int64_t(0x0123456789ABCDEFull * uint64_t(j + 1)));
-            acc[j] = _mm512_setzero_si512();
-        }
-        for (int64_t it = 0; it < iterations; ++it) {
-            // The empty asm keeps the compiler from hoisting the loop-invariant popcounts.
-            __asm__ volatile(""
-                             : "+v"(x[0]), "+v"(x[1]), "+v"(x[2]), "+v"(x[3]), "+v"(x[4]),
-                               "+v"(x[5]), "+v"(x[6]), "+v"(x[7]));
-            for (int j = 0; j < 8; ++j)
-                acc[j] = _mm512_add_epi64(acc[j], _mm512_popcnt_epi64(x[j]));
-        }
-        for (int j = 0; j < 8; ++j)
-            sink += uint64_t(_mm512_reduce_add_epi64(acc[j]));
-        bits += iterations * 8 * 512;
-#else
-        uint64_t x[4] = {0x0123456789ABCDEFull, 0xFEDCBA9876543210ull, 0x5555AAAA3333CCCCull,
-                         0x0F0F0F0FF0F0F0F0ull};
-        uint64_t acc[4] = {0, 0, 0, 0};
-        for (int64_t it = 0; it < iterations; ++it) {
-            __asm__ volatile("" : "+r"(x[0]), "+r"(x[1]), "+r"(x[2]), "+r"(x[3]));
-            for (int j = 0; j < 4; ++j)
-                acc[j] += uint64_t(std::popcount(x[j]));
-        }
-        sink += acc[0] + acc[1] + acc[2] + acc[3];
-        bits += iterations * 4 * 64;
-#endif
+        bits += vpopcnt    ? popcountLoopVpopcnt(iterations, sink)
+                : portable ? popcountLoopScalar(iterations, sink)
+                           : popcountLoopPopcnt(iterations, sink);
         elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     } while (elapsed < seconds);
     g_popcountSink = sink; // keeps the counted popcounts alive

@@ -1,5 +1,6 @@
 #include "evaluation.h"
 
+#include "common/detmath.h"
 #include "common/error.h"
 
 #include <algorithm>
@@ -54,7 +55,7 @@ SampleOutputs sampleOutputs(const model::Model &model, const model::Outputs &out
                 top = std::max(top, double(row[c]));
             double sum = 0;
             for (int c = 0; c < s.classes; ++c) {
-                p[size_t(c)] = std::exp(double(row[c]) - top);
+                p[size_t(c)] = dmath::exp(double(row[c]) - top);
                 sum += p[size_t(c)];
             }
             for (double &v : p)

@@ -2,12 +2,10 @@
 
 #include "simd.h"
 
+#include "common/cpu.h"
+
 #include <algorithm>
 #include <cstring>
-
-#if defined(__AVX512F__) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
-#define FRONTIER_VNNI 1
-#endif
 
 namespace frontier::numeric {
 
@@ -35,20 +33,15 @@ Int8Weights::Int8Weights(const int32_t *codes, int n, int k)
 
 bool Int8Weights::available()
 {
-#if defined(FRONTIER_VNNI)
-    return true;
-#else
-    return false;
-#endif
+    return cpu::activeIsa() == cpu::Isa::Avx512 && cpu::features().avx512vnni;
 }
-
-#if defined(FRONTIER_VNNI)
 
 namespace {
 
 template<int R>
-void tile(int k4, const uint8_t *a, int64_t lda, const int8_t *w0, const int8_t *w1, int32_t *c,
-          int64_t ldc, __mmask16 m0, __mmask16 m1)
+FRONTIER_TARGET_AVX512_VNNI void tile(int k4, const uint8_t *a, int64_t lda, const int8_t *w0,
+                                      const int8_t *w1, int32_t *c, int64_t ldc, __mmask16 m0,
+                                      __mmask16 m1)
 {
     __m512i acc0[R];
     __m512i acc1[R];
@@ -104,8 +97,9 @@ void Int8Weights::multiply(int m, const uint8_t *a, int32_t *acc, int64_t ldc) c
 namespace {
 
 template<int R>
-void columnTile(int k4, const int8_t *w, int64_t ldw, const uint8_t *a0, const uint8_t *a1,
-                int32_t *c, int64_t ldc, __mmask16 m0, __mmask16 m1)
+FRONTIER_TARGET_AVX512_VNNI void columnTile(int k4, const int8_t *w, int64_t ldw, const uint8_t *a0,
+                                            const uint8_t *a1, int32_t *c, int64_t ldc,
+                                            __mmask16 m0, __mmask16 m1)
 {
     __m512i acc0[R];
     __m512i acc1[R];
@@ -157,13 +151,6 @@ void Int8Columns::multiply(int m, const int8_t *w, int32_t *acc, int64_t ldc) co
     }
 }
 
-#else
-
-void Int8Weights::multiply(int, const uint8_t *, int32_t *, int64_t) const {}
-void Int8Columns::multiply(int, const int8_t *, int32_t *, int64_t) const {}
-
-#endif
-
 void Int8Columns::reset(int k, int64_t pixels)
 {
     m_k4 = (k + 3) / 4;
@@ -173,13 +160,15 @@ void Int8Columns::reset(int k, int64_t pixels)
         m_packed.assign(size, 0);
 }
 
-void Int8Columns::packRows(int p4, const float *rows, int count, int shift)
+namespace {
+
+// 16 pixels at a time: lane i = u0 | u1 << 8 | u2 << 16 | u3 << 24. Returns the first
+// pixel not packed.
+FRONTIER_TARGET_AVX512_VNNI int64_t packRowsVnni(const float *rows, int count, int shift,
+                                                 int64_t pixels, int k4, int p4, uint8_t *packed)
 {
-    const int64_t pixels = m_pixels;
-    int64_t j = 0;
-#if defined(FRONTIER_VNNI)
-    // 16 pixels at a time: lane i = u0 | u1 << 8 | u2 << 16 | u3 << 24.
     const __m512i vshift = _mm512_set1_epi32(shift);
+    int64_t j = 0;
     for (; j < pixels; j += 16) {
         const __mmask16 mask
             = pixels - j >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (pixels - j)) - 1);
@@ -189,9 +178,19 @@ void Int8Columns::packRows(int p4, const float *rows, int count, int shift)
             const __m512i u = _mm512_add_epi32(_mm512_cvttps_epi32(v), vshift);
             lanes = _mm512_or_si512(lanes, _mm512_slli_epi32(u, unsigned(8 * r)));
         }
-        _mm512_storeu_si512(m_packed.data() + size_t((j / 16) * m_k4 * 64 + p4 * 64), lanes);
+        _mm512_storeu_si512(packed + size_t((j / 16) * k4 * 64 + p4 * 64), lanes);
     }
-#endif
+    return j;
+}
+
+} // namespace
+
+void Int8Columns::packRows(int p4, const float *rows, int count, int shift)
+{
+    const int64_t pixels = m_pixels;
+    int64_t j = 0;
+    if (Int8Weights::available())
+        j = packRowsVnni(rows, count, shift, pixels, m_k4, p4, m_packed.data());
     for (; j < pixels; ++j) {
         uint8_t *dst = m_packed.data() + size_t((j / 16) * m_k4 * 64 + p4 * 64 + (j % 16) * 4);
         for (int r = 0; r < 4; ++r)

@@ -12,9 +12,9 @@ namespace frontier::numeric {
 // wraps and the result is the exact integer sum (which makes it equal, bit for bit, to
 // every other exact path of IntegerKernel).
 //
-// available() tells whether the build has the instructions (compile-time); without them
-// nothing here may be called. Weights are packed once (Int8Weights); a is row-major with
-// rows padded to paddedK() bytes (the padding must be 0). Thread-safe (no state).
+// available() tells whether the active instruction-set path is AVX-512 on a CPU with VNNI
+// (common/cpu.h); otherwise multiply() may not be called. Weights are packed once (Int8Weights); a
+// is row-major with rows padded to paddedK() bytes (the padding must be 0). Thread-safe (no state).
 class Int8Weights
 {
 public:

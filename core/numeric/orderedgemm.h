@@ -12,10 +12,10 @@ namespace frontier::numeric {
 //   c = 0; for k = 0..K-1: c = fma(A[m, k], B[k, n], c)
 // This fixes the rounding of float32 accumulation to the bit, whatever the blocking, the
 // vector width or the thread: a straightforward loop with std::fma gives the same result.
-// It runs model::gemm::sgemm (the engine's kernel, documented to compute exactly this
-// chain) when a one-time bit-for-bit check against std::fma passes on this build (its
-// AVX-512/AVX2 kernels fuse; a portable one would not), std::fma loops otherwise;
-// tst_variantengine checks the result against an independent std::fma reference.
+// It runs model::gemm::sgemm with Epilogue::singleChain, whose every instruction-set path
+// (AVX-512, AVX2, the portable fmaf loop) computes exactly this chain; tst_variantengine
+// checks the result against an independent std::fma reference, at k above and below the
+// fp32 GEMM's block of 128, on every path the host supports.
 // m, n, k >= 0. Thread-safe (no mutable state after the first call).
 void orderedGemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b,
                  int64_t ldb, float *c, int64_t ldc);
@@ -25,8 +25,7 @@ struct PackedWeights
 {
     int n = 0;
     int k = 0;
-    model::gemm::AlignedVector panels; // gemm::packPanelsTransposed layout (sgemm path)
-    std::vector<float> transposed;     // otherwise: W^T [k, n] row-major
+    model::gemm::AlignedVector panels; // gemm::packPanelsTransposed layout
 };
 PackedWeights packWeights(const float *w, int n, int k);
 

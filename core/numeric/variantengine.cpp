@@ -1,5 +1,7 @@
 #include "variantengine.h"
 
+#include "common/detmath.h"
+
 #include "model/batchnormfolding.h"
 #include "model/blocks.h"
 
@@ -38,7 +40,7 @@ double LayerError::sqnrDb() const
         return INFINITY;
     if (signal <= 0)
         return -INFINITY;
-    return 10.0 * std::log10(signal / noise);
+    return 10.0 * dmath::log10(signal / noise);
 }
 
 namespace {

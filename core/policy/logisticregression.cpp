@@ -1,5 +1,6 @@
 #include "logisticregression.h"
 
+#include "common/detmath.h"
 #include "common/error.h"
 
 #include <algorithm>
@@ -16,14 +17,14 @@ using Mat3 = std::array<std::array<double, 3>, 3>;
 // log(1 + e^z) without overflow.
 double softplus(double z)
 {
-    return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z));
+    return z > 0 ? z + dmath::log1p(dmath::exp(-z)) : dmath::log1p(dmath::exp(z));
 }
 
 double sigmoid(double z)
 {
     if (z >= 0)
-        return 1.0 / (1.0 + std::exp(-z));
-    const double e = std::exp(z);
+        return 1.0 / (1.0 + dmath::exp(-z));
+    const double e = dmath::exp(z);
     return e / (1.0 + e);
 }
 

@@ -1,5 +1,6 @@
 #include "thresholdrule.h"
 
+#include "common/detmath.h"
 #include "common/error.h"
 
 #include <algorithm>
@@ -173,7 +174,7 @@ double ThresholdRule::resolve(const std::vector<float> &margins, const std::vect
         // escalate none of them.
         const double bound = m_kind == Kind::MaxMismatch
                                  ? mx
-                                 : mn - (mean(sum, count) - mn) * std::log(1.0 - m_parameter);
+                                 : mn - (mean(sum, count) - mn) * dmath::log(1.0 - m_parameter);
         return std::min(1.0, std::nextafter(bound, INFINITY));
     }
     case Kind::Fidelity: {

@@ -1,5 +1,6 @@
 #include "tieroutputs.h"
 
+#include "common/detmath.h"
 #include "common/error.h"
 
 #include <algorithm>
@@ -74,9 +75,9 @@ float entropyConfidenceOf(const float *row, int k)
     for (int c = 0; c < kk; ++c) {
         const double p = k == 1 ? (c == 0 ? 1.0 - double(row[0]) : double(row[0])) : row[c];
         if (p > 0)
-            h -= p * std::log(p);
+            h -= p * dmath::log(p);
     }
-    return float(1.0 - h / std::log(double(kk)));
+    return float(1.0 - h / dmath::log(double(kk)));
 }
 
 std::vector<float> softmax(const std::vector<float> &logits, int classes)
@@ -88,15 +89,15 @@ std::vector<float> softmax(const std::vector<float> &logits, int classes)
         const float *x = logits.data() + i * size_t(classes);
         float *y = out.data() + i * size_t(classes);
         if (classes == 1) {
-            y[0] = float(1.0 / (1.0 + std::exp(-double(x[0]))));
+            y[0] = float(1.0 / (1.0 + dmath::exp(-double(x[0]))));
             continue;
         }
         const float mx = *std::max_element(x, x + classes);
         double sum = 0;
         for (int c = 0; c < classes; ++c)
-            sum += std::exp(double(x[c] - mx));
+            sum += dmath::exp(double(x[c] - mx));
         for (int c = 0; c < classes; ++c)
-            y[c] = float(std::exp(double(x[c] - mx)) / sum);
+            y[c] = float(dmath::exp(double(x[c] - mx)) / sum);
     }
     return out;
 }

@@ -2,6 +2,7 @@
 
 #include "schema.h"
 
+#include "common/cpu.h"
 #include "common/error.h"
 #include "common/fileutil.h"
 
@@ -261,6 +262,52 @@ void Project::setStudyStatus(int64_t studyId, StudyStatus status)
     t->commit();
 }
 
+int64_t Project::recordRun(int64_t studyId, int threads)
+{
+    requireWritable("record a run");
+    std::string kernels = "{";
+    for (const char *family : {"sgemm", "int8gemm", "popcount", "quantize"}) {
+        if (kernels.size() > 1)
+            kernels += ",";
+        kernels += std::string("\"") + family + "\":\"" + cpu::kernelName(family) + "\"";
+    }
+    kernels += "}";
+    auto t = begin();
+    sql("INSERT INTO runs (study_id, frontier_version, isa, kernels, cpu, threads)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        ->bindInt64(1, studyId)
+        .bindText(2, FRONTIER_VERSION)
+        .bindText(3, cpu::isaName(cpu::activeIsa()))
+        .bindText(4, kernels)
+        .bindText(5, cpu::features().brand)
+        .bindInt64(6, threads)
+        .execute();
+    const int64_t id = m_db.lastInsertRowId();
+    t->commit();
+    return id;
+}
+
+std::vector<RunRecord> Project::runs(int64_t studyId)
+{
+    Cached s = sql("SELECT id, study_id, frontier_version, isa, kernels, cpu, threads, started"
+                   " FROM runs WHERE study_id = ?1 ORDER BY id");
+    s->bindInt64(1, studyId);
+    std::vector<RunRecord> out;
+    while (s->step()) {
+        RunRecord r;
+        r.id = s->int64(0);
+        r.studyId = s->int64(1);
+        r.frontierVersion = s->text(2);
+        r.isa = s->text(3);
+        r.kernels = s->text(4);
+        r.cpu = s->text(5);
+        r.threads = int(s->int64(6));
+        r.started = s->text(7);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
 void Project::putOutputs(const OutputCache &c)
 {
     requireWritable("store outputs");
@@ -270,10 +317,11 @@ void Project::putOutputs(const OutputCache &c)
                                      + "': arrays do not match samples x classes");
     auto t = begin();
     sql("INSERT INTO output_caches (model_id, format, dataset_hash, split, head, samples,"
-        " classes, scores, predictions, margins) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " classes, scores, predictions, margins, isa)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
         " ON CONFLICT (model_id, format, dataset_hash, split, head) DO UPDATE SET"
         " samples = excluded.samples, classes = excluded.classes, scores = excluded.scores,"
-        " predictions = excluded.predictions, margins = excluded.margins,"
+        " predictions = excluded.predictions, margins = excluded.margins, isa = excluded.isa,"
         " created = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
         ->bindInt64(1, c.key.modelId)
         .bindText(2, c.key.format)
@@ -285,13 +333,14 @@ void Project::putOutputs(const OutputCache &c)
         .bindBlob(8, c.scores.data(), c.scores.size() * sizeof(float))
         .bindBlob(9, c.predictions.data(), c.predictions.size() * sizeof(int32_t))
         .bindBlob(10, c.margins.data(), c.margins.size() * sizeof(float))
+        .bindText(11, cpu::isaName(cpu::activeIsa()))
         .execute();
     t->commit();
 }
 
 std::optional<OutputCache> Project::findOutputs(const OutputKey &key)
 {
-    Cached s = sql("SELECT samples, classes, scores, predictions, margins FROM output_caches"
+    Cached s = sql("SELECT samples, classes, scores, predictions, margins, isa FROM output_caches"
                    " WHERE model_id = ?1 AND format = ?2 AND dataset_hash = ?3 AND split = ?4"
                    " AND head = ?5");
     s->bindInt64(1, key.modelId)
@@ -309,6 +358,7 @@ std::optional<OutputCache> Project::findOutputs(const OutputKey &key)
     c.scores = fromBlob<float>(*s, 2, n * size_t(c.classes), m_db.path(), "scores");
     c.predictions = fromBlob<int32_t>(*s, 3, n, m_db.path(), "predictions");
     c.margins = fromBlob<float>(*s, 4, n, m_db.path(), "margins");
+    c.isa = s->isNull(5) ? std::string() : s->text(5);
     return c;
 }
 

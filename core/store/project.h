@@ -73,6 +73,10 @@ public:
     std::optional<StudyRecord> findStudy(const std::string &name);
     std::vector<StudyRecord> studies();
     void setStudyStatus(int64_t studyId, StudyStatus status);
+    // Records that this process (its Frontier version, active instruction-set path, CPU)
+    // starts computing the study on `threads` threads; the runs of a study, oldest first.
+    int64_t recordRun(int64_t studyId, int threads);
+    std::vector<RunRecord> runs(int64_t studyId);
 
     // Trials. addTrials inserts the configurations not yet in the study (by hash) as
     // pending and returns how many were new: running a study twice adds nothing.

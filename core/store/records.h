@@ -122,6 +122,22 @@ struct OutputCache
     std::vector<float> scores;
     std::vector<int32_t> predictions;
     std::vector<float> margins;
+    std::string isa; // the instruction-set path that computed it ("" when not recorded)
+};
+
+// One run (or resume) of a study: which Frontier, instruction-set path and CPU computed it.
+// Every path gives the same bits (docs/decisions/0007), so runs on different machines
+// may share a project; the record says which ones did.
+struct RunRecord
+{
+    int64_t id = 0;
+    int64_t studyId = 0;
+    std::string frontierVersion;
+    std::string isa;     // "portable", "avx2" or "avx512"
+    std::string kernels; // JSON object: kernel family -> variant, e.g. {"sgemm":"avx2",...}
+    std::string cpu;     // the CPU's brand string
+    int threads = 0;
+    std::string started;
 };
 
 struct FrontRecord

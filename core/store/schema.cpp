@@ -86,6 +86,20 @@ const char *const kMigrations[] = {
     "  trial_id INTEGER NOT NULL REFERENCES trials (id) ON DELETE CASCADE,"
     "  PRIMARY KEY (front_id, trial_id)) WITHOUT ROWID;"
     "CREATE INDEX trials_by_status ON trials (study_id, status);",
+
+    // 3: which Frontier, kernels and CPU computed each run of a study and each output
+    // cache (docs/decisions/0007-runtime-isa-dispatch.md).
+    "CREATE TABLE runs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  study_id INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,"
+    "  frontier_version TEXT NOT NULL,"
+    "  isa TEXT NOT NULL,"
+    "  kernels TEXT NOT NULL,"
+    "  cpu TEXT NOT NULL,"
+    "  threads INTEGER NOT NULL,"
+    "  started TEXT NOT NULL DEFAULT " FRONTIER_NOW ");"
+    "CREATE INDEX runs_by_study ON runs (study_id);"
+    "ALTER TABLE output_caches ADD COLUMN isa TEXT;",
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == size_t(kCurrentVersion),

@@ -16,7 +16,7 @@ class Database;
 //   2  output caches, fronts and their members, an index of trials by status
 namespace schema {
 
-constexpr int kCurrentVersion = 2;
+constexpr int kCurrentVersion = 3;
 constexpr int32_t kApplicationId = 0x46524e54; // "FRNT"
 
 // What a file on disk is, read without writing to it.

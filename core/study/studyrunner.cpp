@@ -175,6 +175,7 @@ RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
     store::Project project(m_path, store::Project::Access::ReadWrite);
     report.studyId = project.createStudy(spec.name, canonicalJson(spec.toJson()));
     project.setStudyStatus(report.studyId, store::StudyStatus::Running);
+    project.recordRun(report.studyId, activeThreads());
     StudyAssets assets(spec, project);
     try {
         assets.prepareData();

@@ -1,5 +1,6 @@
 #include "loss.h"
 
+#include "common/detmath.h"
 #include "common/error.h"
 
 #include <cmath>
@@ -26,13 +27,13 @@ double softmaxCrossEntropy(const float *logits, int n, int width, const int *lab
         const double shift = double(row[best]);
         double sum = 0.0;
         for (int c = 0; c < width; ++c)
-            sum += std::exp(double(row[c]) - shift);
-        const double logSum = std::log(sum);
+            sum += dmath::exp(double(row[c]) - shift);
+        const double logSum = dmath::log(sum);
         total += logSum - (double(row[label]) - shift);
         if (grad) {
             float *g = grad + int64_t(i) * width;
             for (int c = 0; c < width; ++c) {
-                const double p = std::exp(double(row[c]) - shift - logSum);
+                const double p = dmath::exp(double(row[c]) - shift - logSum);
                 g[c] = float(double(scale) * (p - (c == label ? 1.0 : 0.0)));
             }
         }

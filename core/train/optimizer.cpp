@@ -1,5 +1,6 @@
 #include "optimizer.h"
 
+#include "common/detmath.h"
 #include "common/error.h"
 
 #include <cmath>
@@ -41,8 +42,8 @@ void Optimizer::step(const std::vector<ParamSlot> &slots, float lr)
     const float wd = m_weightDecay;
     const float beta2 = 0.999f;
     const float eps = 1e-8f;
-    const double c1 = 1.0 - std::pow(double(mu), double(m_t));
-    const double c2 = 1.0 - std::pow(double(beta2), double(m_t));
+    const double c1 = 1.0 - dmath::powi(double(mu), int64_t(m_t));
+    const double c2 = 1.0 - dmath::powi(double(beta2), int64_t(m_t));
     // Adam's step with bias correction folded into the rate, as in PyTorch.
     const float adamRate = float(double(lr) / (c1 > 0.0 ? c1 : 1.0));
     const float secondScale = float(1.0 / std::sqrt(c2));

@@ -4,6 +4,7 @@
 #include "model/engine.h"
 #include "optimizer.h"
 
+#include "common/detmath.h"
 #include "common/error.h"
 #include "common/progress.h"
 #include "common/random.h"
@@ -484,7 +485,7 @@ TrainReport train(Model &model, const data::Dataset &trainSet, const data::Datas
             if (options.schedule == "cosine" && totalSteps > 0)
                 lr = float(
                     0.5 * double(options.learningRate)
-                    * (1.0 + std::cos(std::numbers::pi * double(step) / double(totalSteps))));
+                    * (1.0 + dmath::cos(std::numbers::pi * double(step) / double(totalSteps))));
             optimizer.step(slots, lr);
             for (int m = 0; m < microCount; ++m) {
                 for (size_t l = 0; l < model.layers.size(); ++l)

@@ -10,10 +10,6 @@
 #include <algorithm>
 #include <cmath>
 
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#endif
-
 namespace frontier::model {
 
 namespace {
@@ -129,24 +125,13 @@ void im2colStride1(const G &g, const float *in, float *col, int64_t ld, float *p
         src = padded;
     }
     const int ow = g.ow;
-#if defined(__AVX512F__)
-    const auto tail = __mmask16((uint32_t(1) << (ow - (ow - 1) / 16 * 16)) - 1u);
-#endif
     for (int c = 0; c < g.c; ++c) {
         for (int ki = 0; ki < g.kh; ++ki) {
             for (int kj = 0; kj < g.kw; ++kj) {
                 float *dst = col + ((int64_t(c) * g.kh + ki) * g.kw + kj) * ld;
                 const float *from = src + (int64_t(c) * hp + ki) * wp + kj;
                 for (int oy = 0; oy < g.oh; ++oy, dst += ow, from += int64_t(g.sh) * wp) {
-#if defined(__AVX512F__)
-                    int x = 0;
-                    for (; x + 16 < ow; x += 16)
-                        _mm512_storeu_ps(dst + x, _mm512_loadu_ps(from + x));
-                    _mm512_mask_storeu_ps(dst + x, tail, _mm512_maskz_loadu_ps(tail, from + x));
-#else
-                    for (int x = 0; x < ow; ++x)
-                        dst[x] = from[x];
-#endif
+                    std::copy(from, from + ow, dst);
                 }
             }
         }

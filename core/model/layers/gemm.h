@@ -9,17 +9,19 @@
 // from a copy packed once (packPanelsTransposed: dense weights). The register kernel
 // keeps a tile of C in registers (AVX-512F: up to 12 rows x 32 columns; AVX2 with FMA:
 // 6 x 16), multiplies with fused multiply-adds and applies bias and ReLU before its
-// single store; without either instruction set (compile-time choice) a portable kernel
-// with the same order of operations per element runs (separate multiply and add).
+// single store. The kernel is chosen at run time (common/cpu.h): AVX-512, AVX2+FMA or the
+// portable reference (scalar fmaf), all with the same order of roundings per element, so
+// every path gives the same bits.
 //
 // Accuracy and reproducibility: every element C(i, j) is computed in one fixed order
 // that depends on k only: the products A(i, p) · B(p, j) are summed in blocks of 128
 // consecutive p (in increasing p, from the bias for the first block, from 0 for the
 // others), the block sums added to the running value in increasing order, then the
-// activation applied. The error of this blocked summation grows with 128 + k / 128
-// rather than k. The order does not depend on m, n, the tiling or the caller's split of
-// the rows, so splitting a GEMM by rows (blocks of samples, threads) or by columns never
-// changes a bit of the result.
+// activation applied. With Epilogue::singleChain the blocks are one: a single fused chain
+// c = bias; for p = 0..k-1: c = fma(A(i, p), B(p, j), c) (the minifloat contract). The error of
+// this blocked summation grows with 128 + k / 128 rather than k. The order does not depend on m, n,
+// the tiling or the caller's split of the rows, so splitting a GEMM by rows (blocks of samples,
+// threads) or by columns never changes a bit of the result.
 //
 // Reentrant, no shared state: concurrent calls may share A and B (read-only), not C.
 
@@ -88,6 +90,7 @@ struct Epilogue
     const float *rowBias = nullptr;    // m values added to the rows (conv2d: per filter)
     const float *columnBias = nullptr; // n values added to the columns (dense: per unit)
     Activation activation = Activation::None;
+    bool singleChain = false; // one fma chain over all of k instead of blocks of 128
 };
 
 // C = act(A · B + bias) for A row-major with leading dimension lda (>= k), B as described
@@ -96,7 +99,7 @@ struct Epilogue
 void sgemm(int m, int n, int k, const float *a, int64_t lda, const PanelView &b, float *c,
            int64_t ldc, const Epilogue &epilogue);
 
-// The kernel sgemm() runs, chosen at compile time: "avx512", "avx2" or "portable".
+// The kernel path sgemm() runs now: "avx512", "avx2" or "portable" (cpu::activeIsa()).
 const char *kernelIsa();
 
 // A pointer into `buffer` aligned to 64 bytes with room for `count` floats (the buffer

@@ -3,6 +3,8 @@
 #include "eigen.h"
 #include "layerutil.h"
 
+#include "common/detmath.h"
+
 #include <cmath>
 
 namespace frontier::model {
@@ -19,13 +21,16 @@ std::unique_ptr<Layer> Sigmoid::clone() const
 
 void Sigmoid::apply(const float *x, float *y, size_t n) const
 {
-    detail::ArrayMap(y, Eigen::Index(n)) = detail::ConstArrayMap(x, Eigen::Index(n)).logistic();
+    // A scalar loop over a fixed-order logistic: Eigen's vectorised logistic differs from
+    // the scalar one and would make each element depend on the buffer's alignment.
+    for (size_t i = 0; i < n; ++i)
+        y[i] = float(dmath::logistic(double(x[i])));
 }
 
 void Sigmoid::applyNaive(const float *x, float *y, size_t n) const
 {
     for (size_t i = 0; i < n; ++i)
-        y[i] = float(1.0 / (1.0 + std::exp(-double(x[i]))));
+        y[i] = float(1.0 / (1.0 + dmath::exp(-double(x[i]))));
 }
 
 void Sigmoid::gradient(const float *x, const float *y, const float *g, float *gx, size_t n) const

@@ -3,6 +3,8 @@
 #include "eigen.h"
 #include "layerutil.h"
 
+#include "common/detmath.h"
+
 #include <cmath>
 
 namespace frontier::model {
@@ -47,10 +49,18 @@ void Softmax::forward(const std::vector<const Tensor *> &in, Tensor &out, Worksp
     const int n = detail::prepareForward(*this, in, out);
     const Eigen::Index m = Eigen::Index(in[0]->sampleSize());
     for (int s = 0; s < n; ++s) {
-        const ConstArrayMap x(in[0]->sample(s), m);
-        ArrayMap y(out.sample(s), m);
-        y = (x - x.maxCoeff()).exp();
-        y *= float(1.0 / serialSum(y.data(), m));
+        // Scalar loops over a fixed-order exp: the same bits whatever the buffer's
+        // alignment, the vector width or the CPU (Eigen's vectorised exp is not).
+        const float *x = in[0]->sample(s);
+        float *y = out.sample(s);
+        float mx = x[0];
+        for (Eigen::Index i = 1; i < m; ++i)
+            mx = x[i] > mx ? x[i] : mx;
+        for (Eigen::Index i = 0; i < m; ++i)
+            y[i] = float(dmath::exp(double(x[i] - mx)));
+        const float inverse = float(1.0 / serialSum(y, m));
+        for (Eigen::Index i = 0; i < m; ++i)
+            y[i] *= inverse;
     }
 }
 
@@ -66,7 +76,7 @@ void Softmax::forwardNaive(const std::vector<const Tensor *> &in, Tensor &out) c
             mx = std::max(mx, x[i]);
         double sum = 0;
         for (int64_t i = 0; i < m; ++i) {
-            y[i] = std::exp(x[i] - mx);
+            y[i] = float(dmath::exp(double(x[i] - mx)));
             sum += y[i];
         }
         for (int64_t i = 0; i < m; ++i)

@@ -3,6 +3,8 @@
 #include "eigen.h"
 #include "layerutil.h"
 
+#include "common/detmath.h"
+
 #include <cmath>
 
 namespace frontier::model {
@@ -19,13 +21,15 @@ std::unique_ptr<Layer> Tanh::clone() const
 
 void Tanh::apply(const float *x, float *y, size_t n) const
 {
-    detail::ArrayMap(y, Eigen::Index(n)) = detail::ConstArrayMap(x, Eigen::Index(n)).tanh();
+    // A scalar loop over a fixed-order tanh (see Sigmoid::apply).
+    for (size_t i = 0; i < n; ++i)
+        y[i] = float(dmath::tanh(double(x[i])));
 }
 
 void Tanh::applyNaive(const float *x, float *y, size_t n) const
 {
     for (size_t i = 0; i < n; ++i)
-        y[i] = std::tanh(x[i]);
+        y[i] = float(dmath::tanh(double(x[i])));
 }
 
 void Tanh::gradient(const float *x, const float *y, const float *g, float *gx, size_t n) const
