@@ -46,6 +46,9 @@ inline int minOf(int a, int b)
 
 #if defined(__AVX512F__)
 
+// Unrolling of the k loop of the register kernel (see multiply()).
+#define FRONTIER_SGEMM_UNROLL _Pragma("GCC unroll 1")
+
 struct Isa
 {
     using Vec = __m512;
@@ -68,6 +71,8 @@ struct Isa
 };
 
 #elif defined(FRONTIER_SGEMM_SIMD)
+
+#define FRONTIER_SGEMM_UNROLL _Pragma("GCC unroll 4")
 
 struct Isa
 {
@@ -130,21 +135,30 @@ using Kernel = void (*)(int k, const float *a, int64_t lda, const float *b, int6
 // C tile [MR x lanes·NV] = act(bias + A tile [MR x k] · B panel [k x lanes·NV]), summed in
 // blocks of kBlock (Blocked: each block in registers from zero, then added to a running
 // sum; otherwise one chain started from the bias). Only the first lastLanes lanes of the
-// last vector of a row are read (B, the column bias) and written (C).
-template<int MR, int NV, bool Blocked>
+// last vector of a row are read (B, the column bias) and written (C); Full strips
+// (lastLanes == lanes) use plain loads and stores (masked ones cost more, on AMD above all).
+template<int MR, int NV, bool Blocked, bool Full>
 void kernel(int k, const float *a, int64_t lda, const float *b, int64_t ldb, float *c, int64_t ldc,
             int lastLanes, const float *rowBias, const float *columnBias, bool relu)
 {
     constexpr int L = Isa::lanes;
     const Mask mask = Isa::mask(lastLanes);
+    auto loadLast = [&](const float *p) {
+        if constexpr (Full)
+            return Isa::load(p);
+        else
+            return Isa::load(mask, p);
+    };
 
-    // acc (+)= A[:, p0 .. p0 + kc) · B[p0 .. p0 + kc, :]
+    // acc (+)= A[:, p0 .. p0 + kc) · B[p0 .. p0 + kc, :]. Unrolled on AVX2: with
+    // AVX2's 12 accumulators a k step is too short to hide the loop's own instructions.
     auto multiply = [&](Vec(&acc)[MR][NV], int kc) {
+        FRONTIER_SGEMM_UNROLL
         for (int p = 0; p < kc; ++p, ++a, b += ldb) {
             Vec bv[NV];
 #pragma GCC unroll 4
             for (int j = 0; j < NV; ++j)
-                bv[j] = j == NV - 1 ? Isa::load(mask, b + L * j) : Isa::load(b + L * j);
+                bv[j] = j == NV - 1 ? loadLast(b + L * j) : Isa::load(b + L * j);
 #pragma GCC unroll 16
             for (int i = 0; i < MR; ++i) {
                 const Vec av = Isa::broadcast(a + i * lda);
@@ -210,7 +224,7 @@ void kernel(int k, const float *a, int64_t lda, const float *b, int64_t ldb, flo
 #pragma GCC unroll 4
         for (int j = 0; j < NV; ++j) {
             float *dst = c + i * ldc + L * j;
-            if (j == NV - 1)
+            if (j == NV - 1 && !Full)
                 Isa::store(mask, dst, sum[i][j]);
             else
                 Isa::store(dst, sum[i][j]);
@@ -238,20 +252,23 @@ struct MakeIndexList<0, R...>
     using type = IndexList<R...>;
 };
 
-template<int NV, bool Blocked, int... R>
+template<int NV, bool Blocked, bool Full, int... R>
 constexpr KernelTable<int(sizeof...(R))> makeTable(IndexList<R...>)
 {
-    return {{&kernel<R + 1, NV, Blocked>...}};
+    return {{&kernel<R + 1, NV, Blocked, Full>...}};
 }
 
 using RowsList = MakeIndexList<Isa::maxRows>::type;
 using BlockedRowsList = MakeIndexList<Isa::maxRowsBlocked>::type;
 
 static_assert(Isa::maxVectors == 2);
-constexpr KernelTable<Isa::maxRows> single[2]
-    = {makeTable<1, false>(RowsList()), makeTable<2, false>(RowsList())};
-constexpr KernelTable<Isa::maxRowsBlocked> blocked[2]
-    = {makeTable<1, true>(BlockedRowsList()), makeTable<2, true>(BlockedRowsList())};
+// [NV - 1][Full] for a strip of NV vectors, the last one partial or full.
+constexpr KernelTable<Isa::maxRows> single[2][2]
+    = {{makeTable<1, false, false>(RowsList()), makeTable<1, false, true>(RowsList())},
+       {makeTable<2, false, false>(RowsList()), makeTable<2, false, true>(RowsList())}};
+constexpr KernelTable<Isa::maxRowsBlocked> blocked[2][2]
+    = {{makeTable<1, true, false>(BlockedRowsList()), makeTable<1, true, true>(BlockedRowsList())},
+       {makeTable<2, true, false>(BlockedRowsList()), makeTable<2, true, true>(BlockedRowsList())}};
 
 #endif
 
@@ -268,7 +285,8 @@ void panel(FRONTIER_SGEMM_PANEL_ARGS)
         const int width = minOf(strip, cols - j0);
         const int nv = (width + Isa::lanes - 1) / Isa::lanes;
         const int lastLanes = width - Isa::lanes * (nv - 1);
-        const Kernel *row = isBlocked ? blocked[nv - 1].at : single[nv - 1].at;
+        const int full = lastLanes == Isa::lanes ? 1 : 0;
+        const Kernel *row = isBlocked ? blocked[nv - 1][full].at : single[nv - 1][full].at;
         const float *cb = columnBias ? columnBias + j0 : nullptr;
         for (int t = 0; t < tiling.tiles; ++t) {
             const int r0 = tiling.begin(t);
