@@ -17,7 +17,7 @@
 #include "model/stats.h"
 #include "numeric/bitstream.h"
 #include "numeric/formatassignment.h"
-#include "numeric/simd.h"
+#include "common/simd.h"
 #include "numeric/variant.h"
 #include "numeric/variantengine.h"
 

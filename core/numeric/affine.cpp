@@ -1,5 +1,5 @@
 #include "affine.h"
-#include "simd.h"
+#include "common/simd.h"
 
 #include "common/cpu.h"
 

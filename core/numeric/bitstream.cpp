@@ -7,7 +7,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "simd.h"
+#include "common/simd.h"
 
 #include "common/cpu.h"
 

@@ -1,6 +1,6 @@
 #include "int8gemm.h"
 
-#include "simd.h"
+#include "common/simd.h"
 
 #include "common/cpu.h"
 

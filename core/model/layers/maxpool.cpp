@@ -2,7 +2,9 @@
 
 #include "layerutil.h"
 
+#include "common/cpu.h"
 #include "common/error.h"
+#include "common/simd.h"
 
 #include <algorithm>
 #include <limits>
@@ -72,7 +74,9 @@ namespace {
 // pool() for 2x2 windows at stride 2 without padding, the LeNet/VGG case: the same
 // values (each candidate replaces the best only when greater, so NaN never wins and the
 // first of equal values stays), without the generic window bounds and argmax tracking.
-void pool2x2(const Tensor &in, Tensor &out)
+// One body, compiled for the baseline and (as a target function) for AVX2, where the
+// compiler vectorises the row loop with vmaxps, whose "a > b ? a : b" is this very rule.
+__attribute__((always_inline)) inline void pool2x2Body(const Tensor &in, Tensor &out)
 {
     const int h = in.shape[1], w = in.shape[2];
     const int oh = out.shape[1], ow = out.shape[2];
@@ -95,6 +99,24 @@ void pool2x2(const Tensor &in, Tensor &out)
             }
         }
     }
+}
+
+void pool2x2Portable(const Tensor &in, Tensor &out)
+{
+    pool2x2Body(in, out);
+}
+
+FRONTIER_TARGET_AVX2 void pool2x2Avx2(const Tensor &in, Tensor &out)
+{
+    pool2x2Body(in, out);
+}
+
+void pool2x2(const Tensor &in, Tensor &out)
+{
+    if (cpu::activeIsa() == cpu::Isa::Portable)
+        pool2x2Portable(in, out);
+    else
+        pool2x2Avx2(in, out);
 }
 
 } // namespace
