@@ -22,6 +22,9 @@
 #include "numeric/variant.h"
 #include "numeric/variantengine.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -510,6 +513,27 @@ void TestIsaParity::studyTrialsEqualOnEveryPath()
             pathName(isa));
         QVERIFY2(trials.exitCode == 0, trials.err.constData());
         QVERIFY(trials.out.count('\n') > 100);
+        // The project records which path computed the study.
+        const Result status
+            = frontierRun({QStringLiteral("study"), QStringLiteral("status"),
+                           QStringLiteral("--project"), project, QStringLiteral("--json")},
+                          QString());
+        QVERIFY2(status.exitCode == 0, status.err.constData());
+        const QJsonObject study = QJsonDocument::fromJson(status.out)
+                                      .object()
+                                      .value(QStringLiteral("studies"))
+                                      .toArray()
+                                      .at(0)
+                                      .toObject();
+        QCOMPARE(study.value(QStringLiteral("isa")).toString(), pathName(isa));
+        const QJsonArray runs = study.value(QStringLiteral("runs")).toArray();
+        QCOMPARE(runs.size(), 1);
+        QCOMPARE(runs.at(0)
+                     .toObject()
+                     .value(QStringLiteral("kernels"))
+                     .toObject()
+                     .value(QStringLiteral("sgemm")),
+                 QJsonValue(pathName(isa)));
         if (reference.isEmpty()) {
             reference = trials.out;
             continue;
