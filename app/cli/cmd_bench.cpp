@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/parallel.h"
 #include "common/random.h"
+#include "common/simd.h"
 #include "model/engine.h"
 #include "model/modelfile.h"
 #include "model/onnx/onnximport.h"
@@ -17,7 +18,6 @@
 #include "model/stats.h"
 #include "numeric/bitstream.h"
 #include "numeric/formatassignment.h"
-#include "common/simd.h"
 #include "numeric/variant.h"
 #include "numeric/variantengine.h"
 
