@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Configures and builds Frontier in build/ (Release, with tests). Sourced or run by
-# start.sh and test.sh; installs missing Debian packages first.
+# Configures and builds Frontier in build/ (Release, with tests configured). Run by
+# start.sh (which builds only the targets it names: frontier, frontier-gui) and test.sh
+# (everything); installs missing Debian packages first.
+#   scripts/build.sh [TARGET...]
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,4 +21,8 @@ cmake -S "$root" -B "$build_dir" -G Ninja \
     -DFRONTIER_BUILD_TESTS=ON \
     -DFRONTIER_NATIVE="${FRONTIER_NATIVE:-OFF}" \
     "${werror[@]}" >/dev/null
-cmake --build "$build_dir" -- -k 0
+targets=()
+if (($# > 0)); then
+    targets=(--target "$@")
+fi
+cmake --build "$build_dir" "${targets[@]}" -- -k 0

@@ -6,7 +6,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-"$root/scripts/build.sh"
+# Only what the main job needs; scripts/test.sh builds the tests.
+"$root/scripts/build.sh" frontier frontier-gui
 
 build_dir=${FRONTIER_BUILD_DIR:-$root/build}
 out=${FRONTIER_OUT:-$root/out}

@@ -23,9 +23,9 @@ ParetoChart::ParetoChart(QWidget *parent)
     chart()->legend()->setAlignment(Qt::AlignBottom);
     connect(this, &ChartView::hovered, this, &ParetoChart::showTip);
     connect(this, &ChartView::clicked, this, [this](const QPoint &pos) {
-        const auto [layer, row] = nearest(pos);
-        if (layer >= 0)
-            Q_EMIT pointClicked(layer, row);
+        const auto [set, row] = nearest(pos);
+        if (set >= 0)
+            Q_EMIT pointClicked(set, row);
     });
     setCsvProvider([this] { return csvText(); });
 }
@@ -50,14 +50,38 @@ void ParetoChart::setLayers(std::vector<Layer> layers)
     rebuild();
 }
 
-int ParetoChart::pointCount(int layer) const
+int ParetoChart::setOf(int layer) const
 {
-    return layer < int(m_drawn.size()) ? int(m_drawn[size_t(layer)].rows.size()) : 0;
+    const int set = m_layers[size_t(layer)].set;
+    return set >= 0 ? set : layer;
 }
 
-int ParetoChart::frontPointCount(int layer) const
+int ParetoChart::layerOf(int set, int row) const
 {
-    return layer < int(m_drawn.size()) ? m_drawn[size_t(layer)].frontCount : 0;
+    for (size_t li = 0; li < m_drawn.size(); ++li) {
+        if (setOf(int(li)) != set)
+            continue;
+        const Drawn &d = m_drawn[li];
+        if (std::binary_search(d.rows.begin(), d.rows.end(), row))
+            return int(li);
+    }
+    return -1;
+}
+
+int ParetoChart::pointCount(int set) const
+{
+    int count = 0;
+    for (size_t li = 0; li < m_drawn.size(); ++li)
+        count += setOf(int(li)) == set ? int(m_drawn[li].rows.size()) : 0;
+    return count;
+}
+
+int ParetoChart::frontPointCount(int set) const
+{
+    int count = 0;
+    for (size_t li = 0; li < m_drawn.size(); ++li)
+        count += setOf(int(li)) == set ? m_drawn[li].frontCount : 0;
+    return count;
 }
 
 void ParetoChart::rebuild()
@@ -118,8 +142,14 @@ void ParetoChart::rebuild()
         const QColor color = layerColor(int(li));
         const int cx = l.results->column(m_x);
         const int cy = l.results->column(m_y);
-        QList<QPointF> all;
-        for (int r = 0; r < l.results->rows(); ++r) {
+        QList<QPointF> all, infeasible;
+        std::vector<int> everyRow;
+        if (l.members.empty()) {
+            everyRow.resize(size_t(l.results->rows()));
+            for (int r = 0; r < l.results->rows(); ++r)
+                everyRow[size_t(r)] = r;
+        }
+        for (int r : l.members.empty() ? everyRow : l.members) {
             const double x = cx >= 0 ? l.results->table().at(r, cx) * m_xInfo.scale : NAN;
             const double y = cy >= 0 ? l.results->table().at(r, cy) * m_yInfo.scale : NAN;
             if (!std::isfinite(x) || !std::isfinite(y) || (m_logX && x <= 0)
@@ -129,9 +159,11 @@ void ParetoChart::rebuild()
             }
             d.rows.push_back(r);
             d.values.emplace_back(x, y);
-            all << QPointF(x, y);
-            if (anyFeasible && !std::binary_search(l.feasible.begin(), l.feasible.end(), r))
+            if (anyFeasible && !std::binary_search(l.feasible.begin(), l.feasible.end(), r)) {
+                infeasible << QPointF(x, y);
                 continue;
+            }
+            all << QPointF(x, y);
             minX = std::min(minX, x);
             maxX = std::max(maxX, x);
             minY = std::min(minY, y);
@@ -149,6 +181,13 @@ void ParetoChart::rebuild()
         d.all->setColor(faded);
         d.all->setBorderColor(faded);
         d.all->replace(all);
+        d.infeasible = new QScatterSeries;
+        d.infeasible->setName(
+            tr("%1: breaks the constraints (%2)").arg(l.name).arg(infeasible.size()));
+        d.infeasible->setMarkerSize(7);
+        d.infeasible->setColor(Qt::transparent);
+        d.infeasible->setBorderColor(faded.darker(115));
+        d.infeasible->replace(infeasible);
 
         // The front, in order of x, joined.
         std::vector<std::pair<QPointF, int>> front;
@@ -173,14 +212,38 @@ void ParetoChart::rebuild()
             line->append(p);
             d.front->append(p);
         }
+        // The oracle bound: the front of the trials whose decision module knows the truth.
+        QLineSeries *bound = nullptr;
+        if (!l.bound.rows.empty()) {
+            QList<QPointF> points;
+            for (int r : l.bound.rows) {
+                const double bx = cx >= 0 ? l.results->table().at(r, cx) * m_xInfo.scale : NAN;
+                const double by = cy >= 0 ? l.results->table().at(r, cy) * m_yInfo.scale : NAN;
+                if (std::isfinite(bx) && std::isfinite(by) && !(m_logX && bx <= 0)
+                    && !(m_logY && by <= 0))
+                    points << QPointF(bx, by);
+            }
+            std::sort(points.begin(), points.end(), [](const QPointF &a, const QPointF &b) {
+                return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y());
+            });
+            bound = new QLineSeries;
+            bound->setName(tr("%1: oracle bound (%2)").arg(l.name).arg(points.size()));
+            bound->setPen(QPen(color, 1.5, Qt::DashLine));
+            bound->replace(points);
+        }
         for (QAbstractSeries *s :
-             {static_cast<QAbstractSeries *>(d.all), static_cast<QAbstractSeries *>(line),
-              static_cast<QAbstractSeries *>(d.front)}) {
+             {static_cast<QAbstractSeries *>(d.all), static_cast<QAbstractSeries *>(d.infeasible),
+              static_cast<QAbstractSeries *>(line), static_cast<QAbstractSeries *>(d.front),
+              static_cast<QAbstractSeries *>(bound)}) {
+            if (!s)
+                continue;
             c->addSeries(s);
             s->attachAxis(axisX);
             s->attachAxis(axisY);
         }
         c->legend()->markers(line).value(0)->setVisible(false);
+        if (infeasible.isEmpty())
+            c->legend()->markers(d.infeasible).value(0)->setVisible(false);
         const auto knee = std::lower_bound(d.rows.begin(), d.rows.end(), l.front.knee);
         if (l.front.knee >= 0 && knee != d.rows.end() && *knee == l.front.knee) {
             auto *k = new QScatterSeries;
@@ -237,10 +300,11 @@ void ParetoChart::rebuild()
     c->zoomReset();
 }
 
-void ParetoChart::setSelected(int layer, int row)
+void ParetoChart::setSelected(int set, int row)
 {
     if (!m_selected)
         return;
+    const int layer = layerOf(set, row);
     QList<QPointF> point;
     if (layer >= 0 && layer < int(m_drawn.size())) {
         const Drawn &d = m_drawn[size_t(layer)];
@@ -251,8 +315,11 @@ void ParetoChart::setSelected(int layer, int row)
     m_selected->replace(point);
 }
 
-QPointF ParetoChart::position(int layer, int row) const
+QPointF ParetoChart::position(int set, int row) const
 {
+    const int layer = layerOf(set, row);
+    if (layer < 0)
+        return {};
     const Drawn &d = m_drawn[size_t(layer)];
     const auto it = std::lower_bound(d.rows.begin(), d.rows.end(), row);
     if (it == d.rows.end() || *it != row)
@@ -261,6 +328,12 @@ QPointF ParetoChart::position(int layer, int row) const
 }
 
 std::pair<int, int> ParetoChart::nearest(const QPoint &pos, double radius) const
+{
+    const auto [layer, row] = nearestLayer(pos, radius);
+    return layer >= 0 ? std::pair<int, int>(setOf(layer), row) : std::pair<int, int>(-1, -1);
+}
+
+std::pair<int, int> ParetoChart::nearestLayer(const QPoint &pos, double radius) const
 {
     std::pair<int, int> best(-1, -1);
     double bestDistance = radius * radius;
@@ -285,7 +358,7 @@ std::pair<int, int> ParetoChart::nearest(const QPoint &pos, double radius) const
 
 void ParetoChart::showTip(const QPoint &pos)
 {
-    const auto [layer, row] = nearest(pos);
+    const auto [layer, row] = nearestLayer(pos, 10.0);
     if (layer < 0) {
         QToolTip::hideText();
         return;

@@ -15,8 +15,10 @@ class QScatterSeries;
 
 namespace frontier::ui {
 
-// The Pareto chart: for each study (a layer, in its own colour) every trial as a faded
-// point, the front's members highlighted and joined in order of x, and the knee marked;
+// The Pareto chart: for each layer (a study, or one group of a study: a device, a model…,
+// in its own colour) every trial as a faded point (hollow when it breaks the
+// constraints), the front's members highlighted and joined in order of x, the knee
+// marked, and the oracle bound as a dashed curve;
 // axes are two metrics, each linear or logarithmic, in readable units (MetricInfo).
 // Hovering a point shows its configuration; clicking one emits pointClicked(); the
 // selected trial is ringed. Zoom, pan, reset and exports come from ChartView. Trials with
@@ -33,7 +35,17 @@ public:
         study::FrontResult front;
         // Rows meeting the constraints, ascending; the axes fit these (all rows when
         // empty), so infeasible outliers do not squash the front. Zoom out to see them.
+        // Infeasible trials are drawn hollow.
         std::vector<int> feasible;
+        // The rows this layer draws, ascending (a group: one device, model, policy…);
+        // empty: every row of results.
+        std::vector<int> members;
+        // The front of the bound (oracle) trials, drawn as a dashed curve; they are not
+        // configurations one can deploy, so they are kept out of `front`.
+        study::FrontResult bound;
+        // The source (study) this layer belongs to: what pointClicked(), setSelected(),
+        // pointCount() and the other per-study functions take; -1: the layer's index.
+        int set = -1;
     };
 
     explicit ParetoChart(QWidget *parent = nullptr);
@@ -41,20 +53,23 @@ public:
     void setAxes(const std::string &x, const std::string &y, bool logX, bool logY);
     void setLayers(std::vector<Layer> layers);
     const std::vector<Layer> &layers() const { return m_layers; }
-    void setSelected(int layer, int row);
+    // The functions below take and return sets (Layer::set), not layers: a set drawn as
+    // several groups is one set.
+    void setSelected(int set, int row);
 
-    int pointCount(int layer) const;      // trials drawn
-    int frontPointCount(int layer) const; // front members drawn
+    int pointCount(int set) const;      // trials drawn
+    int frontPointCount(int set) const; // front members drawn, over all its groups
+    int layerCount() const { return int(m_layers.size()); }
     int skippedCount() const { return m_skipped; }
-    // The layer and row of the trial drawn nearest `pos` (widget coordinates) within
+    // The set and row of the trial drawn nearest `pos` (widget coordinates) within
     // `radius` pixels, or (-1, -1).
     std::pair<int, int> nearest(const QPoint &pos, double radius = 10.0) const;
-    QPointF position(int layer, int row) const; // widget coordinates of a drawn trial
+    QPointF position(int set, int row) const; // widget coordinates of a drawn trial
 
     static QColor layerColor(int layer);
 
 Q_SIGNALS:
-    void pointClicked(int layer, int row);
+    void pointClicked(int set, int row);
 
 private:
     struct Drawn
@@ -62,11 +77,15 @@ private:
         std::vector<int> rows;
         std::vector<QPointF> values; // scaled, as drawn
         QScatterSeries *all = nullptr;
+        QScatterSeries *infeasible = nullptr;
         QScatterSeries *front = nullptr;
         int frontCount = 0;
     };
 
     void rebuild();
+    int setOf(int layer) const;
+    int layerOf(int set, int row) const; // the layer drawing that row, or -1
+    std::pair<int, int> nearestLayer(const QPoint &pos, double radius) const;
     void showTip(const QPoint &pos);
     QString csvText() const;
 

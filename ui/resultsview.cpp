@@ -21,7 +21,9 @@
 #include <QSplitter>
 #include <QTableView>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace frontier::ui {
 
@@ -61,6 +63,15 @@ ResultsView::ResultsView(const QString &study, QWidget *parent)
             Q_EMIT overlayRequested(m_overlay->currentText());
     });
     auto *reset = new QPushButton(tr("Reset zoom"));
+    // Energies of an accelerator and a microcontroller do not compare: one front per
+    // device by default.
+    m_groupBy = new QComboBox;
+    m_groupBy->setObjectName(QStringLiteral("paretoGroupBy"));
+    m_groupBy->addItem(tr("device"), QStringLiteral("device"));
+    m_groupBy->addItem(tr("model"), QStringLiteral("model"));
+    m_groupBy->addItem(tr("policy"), QStringLiteral("policy"));
+    m_groupBy->addItem(tr("nothing (one front)"), QString());
+    m_groupBy->setToolTip(tr("One front per value of this column, each in its own colour"));
 
     auto *controls = new QGridLayout;
     controls->addWidget(new QLabel(tr("x:")), 0, 0);
@@ -72,6 +83,8 @@ ResultsView::ResultsView(const QString &study, QWidget *parent)
     controls->addWidget(m_ySense, 0, 6);
     controls->addWidget(m_logY, 0, 7);
     controls->addWidget(reset, 0, 8);
+    controls->addWidget(new QLabel(tr("Fronts per:")), 1, 8);
+    controls->addWidget(m_groupBy, 1, 9);
     controls->addWidget(new QLabel(tr("Constraints:")), 1, 0);
     controls->addWidget(m_constraints, 1, 1, 1, 3);
     controls->addWidget(new QLabel(tr("Compare with:")), 1, 4);
@@ -128,7 +141,7 @@ ResultsView::ResultsView(const QString &study, QWidget *parent)
     layout->addWidget(m_summary);
     layout->addWidget(split, 1);
 
-    for (QComboBox *box : {m_x, m_y, m_xSense, m_ySense})
+    for (QComboBox *box : {m_x, m_y, m_xSense, m_ySense, m_groupBy})
         connect(box, &QComboBox::currentIndexChanged, this, &ResultsView::recompute);
     for (QCheckBox *box : {m_logX, m_logY})
         connect(box, &QCheckBox::toggled, this, &ResultsView::recompute);
@@ -263,6 +276,14 @@ void ResultsView::setConstraints(const QString &text)
     recompute();
 }
 
+void ResultsView::setGroupBy(const QString &column)
+{
+    const int index = m_groupBy->findData(column);
+    if (index >= 0)
+        m_groupBy->setCurrentIndex(index);
+    recompute();
+}
+
 void ResultsView::recompute()
 {
     if (m_syncing || m_sets.empty() || m_x->currentText().isEmpty() || m_y->currentText().isEmpty())
@@ -279,43 +300,81 @@ void ResultsView::recompute()
     m_fronts.assign(m_sets.size(), {});
     QStringList lines;
     std::vector<ParetoChart::Layer> layers;
+    const std::string groupBy = m_groupBy->currentData().toString().toStdString();
     for (size_t s = 0; s < m_sets.size(); ++s) {
         const ResultSet &set = *m_sets[s];
+        std::vector<int> feasible;
+        std::vector<study::FrontResult> fronts;
+        // Rows per group, in order of first appearance (one group of all rows: "").
+        std::vector<std::pair<std::string, std::vector<int>>> groups;
+        study::FrontScope scope;
+        scope.constraints = constraints;
         try {
-            m_fronts[s] = study::computeFront(set.results, objectives, constraints);
+            feasible = set.results.feasibleRows(constraints);
+            for (int r = 0; r < set.results.rows(); ++r) {
+                const std::string g
+                    = groupBy.empty() ? std::string() : set.results.groupValue(r, groupBy);
+                auto it = std::find_if(groups.begin(), groups.end(),
+                                       [&](const auto &e) { return e.first == g; });
+                if (it == groups.end()) {
+                    groups.push_back({g, {}});
+                    it = groups.end() - 1;
+                }
+                it->second.push_back(r);
+            }
+            fronts = study::computeGroupedFronts(set.results, objectives, scope, groupBy);
         } catch (const std::exception &e) {
             lines << QStringLiteral("<span style='color:#d55e00'>%1: %2</span>")
                          .arg(set.name.toHtmlEscaped(),
                               QString::fromUtf8(e.what()).toHtmlEscaped());
+            fronts.clear();
+            groups.clear();
         }
-        const study::FrontResult &f = m_fronts[s];
-        m_model->setFront(int(s), f.rows);
-        std::vector<int> feasible;
-        try {
-            feasible = set.results.feasibleRows(constraints);
-        } catch (const std::exception &) {
-            // reported above, with the front
+        std::vector<int> onFront;
+        for (size_t g = 0; g < fronts.size() && g < groups.size(); ++g) {
+            const study::FrontResult &f = fronts[g];
+            onFront.insert(onFront.end(), f.rows.begin(), f.rows.end());
+            ParetoChart::Layer layer;
+            layer.name = groupBy.empty()
+                             ? set.name
+                             : set.name + QStringLiteral(" · ") + QString::fromStdString(f.group);
+            layer.results = &set.results;
+            layer.set = int(s);
+            layer.front = f;
+            layer.members = groups[g].second;
+            std::set_intersection(feasible.begin(), feasible.end(), layer.members.begin(),
+                                  layer.members.end(), std::back_inserter(layer.feasible));
+            study::FrontScope within = scope;
+            within.rows = &layer.members;
+            layer.bound = study::computeBoundFront(set.results, objectives, within);
+            const QString knee = f.knee >= 0
+                                     ? QString::fromStdString(set.results.config(f.knee).label())
+                                     : tr("none");
+            const QString color = ParetoChart::layerColor(int(layers.size())).name();
+            lines << tr("<b style='color:%1'>%2</b>: %3 trials (%4 feasible, bounds excluded) · "
+                        "front %5 · hypervolume %6 of the box from the best values to the "
+                        "reference (%7 %8, %9 %10) · knee: %11%12")
+                         .arg(color, layer.name.toHtmlEscaped())
+                         .arg(layer.members.size())
+                         .arg(f.candidates)
+                         .arg(f.rows.size())
+                         .arg(std::isnan(f.normalisedHypervolume)
+                                  ? QStringLiteral("–")
+                                  : QString::number(f.normalisedHypervolume, 'f', 3))
+                         .arg(MetricInfo::of(x, f.reference[0]).title,
+                              MetricInfo::of(x, f.reference[0]).format(f.reference[0]),
+                              MetricInfo::of(y, f.reference[1]).title,
+                              MetricInfo::of(y, f.reference[1]).format(f.reference[1]),
+                              knee.toHtmlEscaped(),
+                              layer.bound.rows.empty() ? QString()
+                                                       : tr(" · oracle bound dashed (%1 trials)")
+                                                             .arg(layer.bound.rows.size()));
+            layers.push_back(std::move(layer));
         }
-        const int feasibleCount = int(feasible.size());
-        layers.push_back({set.name, &set.results, f, std::move(feasible)});
-        if (f.objectives.empty())
-            continue;
-        const QString knee
-            = f.knee >= 0 ? QString::fromStdString(set.results.config(f.knee).label()) : tr("none");
-        const QString trials = constraints.empty() || feasibleCount == set.results.rows()
-                                   ? tr("%1 trials").arg(set.results.rows())
-                                   : tr("%1 trials (%2 feasible; the axes fit those)")
-                                         .arg(set.results.rows())
-                                         .arg(feasibleCount);
-        lines << tr("<b style='color:%1'>%2</b>: %3 · front %4 · hypervolume %5 %6·%7 "
-                    "(reference: worst feasible %8, %9) · knee: %10")
-                     .arg(ParetoChart::layerColor(int(s)).name(), set.name.toHtmlEscaped(), trials)
-                     .arg(f.rows.size())
-                     .arg(f.hypervolume, 0, 'g', 4)
-                     .arg(QString::fromStdString(x), QString::fromStdString(y))
-                     .arg(MetricInfo::of(x, f.reference[0]).format(f.reference[0]),
-                          MetricInfo::of(y, f.reference[1]).format(f.reference[1]),
-                          knee.toHtmlEscaped());
+        std::sort(onFront.begin(), onFront.end());
+        m_model->setFront(int(s), onFront);
+        if (!fronts.empty())
+            m_fronts[s] = fronts.front();
     }
     m_chart->setAxes(x, y, m_logX->isChecked(), m_logY->isChecked());
     m_chart->setLayers(std::move(layers));

@@ -44,6 +44,9 @@ public:
     void setAxes(const QString &x, const QString &y);
     void setLogAxes(bool x, bool y);
     void setConstraints(const QString &text);
+    // One front per value of this column ("device" by default, "model", "policy"; "" for
+    // one front of everything).
+    void setGroupBy(const QString &column);
     // Selects a trial (set, row of its StudyResults) in the table and on the chart.
     void selectTrial(int set, int row);
     std::pair<int, int> selectedTrial() const;
@@ -75,6 +78,7 @@ private:
     QCheckBox *m_logY = nullptr;
     QLineEdit *m_constraints = nullptr;
     QComboBox *m_overlay = nullptr;
+    QComboBox *m_groupBy = nullptr;
     QLineEdit *m_filterText = nullptr;
     QCheckBox *m_frontOnly = nullptr;
     QLabel *m_summary = nullptr;

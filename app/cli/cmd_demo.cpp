@@ -141,14 +141,29 @@ int runDemo(const QStringList &args)
     }
 
     const study::StudyResults results = study::StudyResults::load(project, report.studyId);
-    const study::FrontResult front
-        = study::computeFront(results, spec.objectives, spec.constraints);
-    std::vector<int> rows = front.rows;
+    // One front per device: energies of different devices (µJ on an accelerator, mJ on a
+    // microcontroller) do not compare. Oracle trials are bounds, not configurations, and
+    // stay out of fronts and picks.
+    study::FrontScope scope;
+    scope.constraints = spec.constraints;
+    const std::vector<study::FrontResult> fronts
+        = study::computeGroupedFronts(results, spec.objectives, scope, "device");
     const int energy = results.column("energy_pj");
     const int accuracy = results.column("accuracy");
-    std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
-        return results.table().at(a, energy) < results.table().at(b, energy);
-    });
+    auto byEnergy = [&](std::vector<int> rows) {
+        std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
+            return results.table().at(a, energy) < results.table().at(b, energy);
+        });
+        return rows;
+    };
+    std::vector<int> rows; // every device's front, device by device
+    std::vector<int> knees;
+    for (const study::FrontResult &f : fronts) {
+        const std::vector<int> part = byEnergy(f.rows);
+        rows.insert(rows.end(), part.begin(), part.end());
+        if (f.knee >= 0)
+            knees.push_back(f.knee);
+    }
     // Each model in fp32 on the first device: the baseline every saving is measured against.
     std::vector<int> baselines;
     for (int r = 0; r < results.rows(); ++r) {
@@ -162,7 +177,7 @@ int runDemo(const QStringList &args)
     for (const std::string &device : spec.devices) {
         int pick = -1;
         for (int r : results.feasibleRows(spec.constraints)) {
-            if (results.config(r).device != device)
+            if (results.config(r).device != device || results.isBound(r))
                 continue;
             if (pick < 0 || results.table().at(r, energy) < results.table().at(pick, energy))
                 pick = r;
@@ -203,6 +218,20 @@ int runDemo(const QStringList &args)
         o[QStringLiteral("objectives")]
             = QString::fromStdString(study::objectivesToString(spec.objectives));
         o[QStringLiteral("front")] = frontRows;
+        QJsonArray perDevice;
+        for (const study::FrontResult &f : fronts) {
+            QJsonObject d;
+            d[QStringLiteral("device")] = QString::fromStdString(f.group);
+            QJsonArray members;
+            for (int r : byEnergy(f.rows))
+                members.append(rowJson(results, r));
+            d[QStringLiteral("front")] = members;
+            if (f.knee >= 0)
+                d[QStringLiteral("knee")] = rowJson(results, f.knee);
+            d[QStringLiteral("hypervolume_normalised")] = f.normalisedHypervolume;
+            perDevice.append(d);
+        }
+        o[QStringLiteral("fronts")] = perDevice;
         QJsonArray bestRows;
         for (int r : best)
             bestRows.append(rowJson(results, r));
@@ -225,10 +254,6 @@ int runDemo(const QStringList &args)
                      fmt(results.table().at(r, results.column("latency_us")), 1)});
     }
     base.print();
-    std::printf("\nPareto front (%s; %s): %zu of %d trials, '*' the knee\n",
-                study::objectivesToString(spec.objectives).c_str(),
-                spec.constraints.empty() ? "no constraint" : spec.constraints.front().c_str(),
-                rows.size(), results.rows());
     TextTable table({QStringLiteral("trial"), QStringLiteral("policy"), QStringLiteral("tiers"),
                      QStringLiteral("threshold"), QStringLiteral("device"),
                      QStringLiteral("accuracy"), QStringLiteral("escalated"),
@@ -241,34 +266,44 @@ int runDemo(const QStringList &args)
             if (!std::isnan(c.decisionTau))
                 threshold.append(" ").append(study::numberText(c.decisionTau));
         }
-        t.addRow({QString::number(results.table().trialIds[size_t(r)])
-                      + (r == front.knee ? QStringLiteral("*") : QString()),
-                  QString::fromStdString(policy::policyName(c.kind)),
-                  QString::fromStdString(c.knobColumns()[1].second),
-                  QString::fromStdString(threshold), QString::fromStdString(c.device),
-                  share(results.table().at(r, accuracy)),
-                  share(results.table().at(r, results.column("escalated"))),
-                  pj(results.table().at(r, energy)),
-                  share(results.table().at(r, results.column("energy_saving"))), extra});
+        t.addRow(
+            {QString::number(results.table().trialIds[size_t(r)])
+                 + (std::find(knees.begin(), knees.end(), r) != knees.end() ? QStringLiteral("*")
+                                                                            : QString()),
+             QString::fromStdString(policy::policyName(c.kind)),
+             QString::fromStdString(c.knobColumns()[1].second), QString::fromStdString(threshold),
+             QString::fromStdString(c.device), share(results.table().at(r, accuracy)),
+             share(results.table().at(r, results.column("escalated"))),
+             pj(results.table().at(r, energy)),
+             share(results.table().at(r, results.column("energy_saving"))), extra});
     };
     // Trials with the same outcome (e.g. thresholds between the same two margins) are
     // shown once.
-    std::vector<std::pair<int, int>> shown; // row, how many more with the same outcome
-    for (int r : rows) {
-        if (!shown.empty()) {
-            const int prev = shown.back().first;
-            if (results.table().at(r, energy) == results.table().at(prev, energy)
-                && results.table().at(r, accuracy) == results.table().at(prev, accuracy)) {
-                ++shown.back().second;
-                continue;
+    for (const study::FrontResult &f : fronts) {
+        std::printf("\nPareto front on %s (%s; %s): %zu of %d trials, hypervolume %.3f of the "
+                    "box from the best values to the worst, '*' the knee\n",
+                    f.group.c_str(), study::objectivesToString(spec.objectives).c_str(),
+                    spec.constraints.empty() ? "no constraint" : spec.constraints.front().c_str(),
+                    f.rows.size(), f.candidates, f.normalisedHypervolume);
+        TextTable deviceTable = table;
+        std::vector<std::pair<int, int>> shown; // row, how many more with the same outcome
+        for (int r : byEnergy(f.rows)) {
+            if (!shown.empty()) {
+                const int prev = shown.back().first;
+                if (results.table().at(r, energy) == results.table().at(prev, energy)
+                    && results.table().at(r, accuracy) == results.table().at(prev, accuracy)) {
+                    ++shown.back().second;
+                    continue;
+                }
             }
+            shown.push_back({r, 0});
         }
-        shown.push_back({r, 0});
+        for (const auto &[r, more] : shown)
+            addRow(deviceTable, r, more > 0 ? QStringLiteral("+%1").arg(more) : QString());
+        deviceTable.print();
     }
-    for (const auto &[r, more] : shown)
-        addRow(table, r, more > 0 ? QStringLiteral("+%1").arg(more) : QString());
-    table.print();
-    std::printf("('same': further trials on the front with the same accuracy and energy)\n");
+    std::printf("('same': further trials on the front with the same accuracy and energy; "
+                "oracle trials are bounds and are not on fronts)\n");
     if (!best.empty()) {
         std::printf("\nLeast energy per device with %s:\n",
                     spec.constraints.empty() ? "no constraint" : spec.constraints.front().c_str());

@@ -391,6 +391,12 @@ int front(const QStringList &args)
                 QStringLiteral("LIST"));
     p.addOption(QStringLiteral("where"), QStringLiteral("constraints (default: the spec's)"),
                 QStringLiteral("C"));
+    p.addOption(QStringLiteral("group-by"),
+                QStringLiteral("one front per value of a column: device, model, policy, "
+                               "decision, link, server, ..."),
+                QStringLiteral("COLUMN"));
+    p.addOption(QStringLiteral("include-bounds"),
+                QStringLiteral("let oracle trials (lower bounds, not deployable) on the front"));
     p.addOption(QStringLiteral("csv"), QStringLiteral("print CSV"));
     p.addOption(QStringLiteral("json"), QStringLiteral("print JSON"));
     if (!p.parse(args))
@@ -412,31 +418,69 @@ int front(const QStringList &args)
               ? std::vector<std::string>{p.value(QStringLiteral("where")).toStdString()}
               : spec.constraints;
     const StudyResults r = StudyResults::load(project, record->id);
-    const FrontResult f = study::computeFront(r, objectives, where);
-    std::vector<int> rows = f.rows;
+    study::FrontScope scope;
+    scope.constraints = where;
+    scope.includeBounds = p.isSet(QStringLiteral("include-bounds"));
+    const std::string groupBy = p.value(QStringLiteral("group-by")).toStdString();
+    const std::vector<FrontResult> fronts
+        = study::computeGroupedFronts(r, objectives, scope, groupBy);
     const int first = r.column(objectives.front().name);
-    std::stable_sort(rows.begin(), rows.end(),
-                     [&](int a, int b) { return r.table().at(a, first) < r.table().at(b, first); });
+    auto sortedRows = [&](const FrontResult &f) {
+        std::vector<int> rows = f.rows;
+        std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
+            return r.table().at(a, first) < r.table().at(b, first);
+        });
+        return rows;
+    };
     if (p.isSet(QStringLiteral("csv"))) {
+        std::vector<int> rows;
+        for (const FrontResult &f : fronts) {
+            const std::vector<int> part = sortedRows(f);
+            rows.insert(rows.end(), part.begin(), part.end());
+        }
         printTrialsCsv(r, rows);
         return ExitOk;
     }
+    auto frontJson = [&](const FrontResult &f) {
+        QJsonObject o;
+        if (!groupBy.empty()) {
+            o[QStringLiteral("group_by")] = QString::fromStdString(groupBy);
+            o[QStringLiteral("group")] = QString::fromStdString(f.group);
+        }
+        o[QStringLiteral("hypervolume")] = f.hypervolume;
+        o[QStringLiteral("hypervolume_normalised")] = f.normalisedHypervolume;
+        QJsonArray ref, ideal;
+        for (double v : f.reference)
+            ref.append(v);
+        for (double v : f.ideal)
+            ideal.append(v);
+        o[QStringLiteral("reference")] = ref;
+        o[QStringLiteral("ideal")] = ideal;
+        o[QStringLiteral("candidates")] = f.candidates;
+        QJsonArray a;
+        for (int row : sortedRows(f))
+            a.append(trialJson(r, row));
+        o[QStringLiteral("front")] = a;
+        if (f.knee >= 0)
+            o[QStringLiteral("knee")] = trialJson(r, f.knee);
+        return o;
+    };
     if (p.isSet(QStringLiteral("json"))) {
         QJsonObject o;
         o[QStringLiteral("study")] = QString::fromStdString(name);
         o[QStringLiteral("objectives")]
             = QString::fromStdString(study::objectivesToString(objectives));
-        o[QStringLiteral("hypervolume")] = f.hypervolume;
-        QJsonArray ref;
-        for (double v : f.reference)
-            ref.append(v);
-        o[QStringLiteral("reference")] = ref;
-        QJsonArray a;
-        for (int row : rows)
-            a.append(trialJson(r, row));
-        o[QStringLiteral("front")] = a;
-        if (f.knee >= 0)
-            o[QStringLiteral("knee")] = trialJson(r, f.knee);
+        o[QStringLiteral("include_bounds")] = scope.includeBounds;
+        if (groupBy.empty()) {
+            const QJsonObject f = frontJson(fronts.front());
+            for (auto it = f.begin(); it != f.end(); ++it)
+                o[it.key()] = it.value();
+        } else {
+            QJsonArray groups;
+            for (const FrontResult &f : fronts)
+                groups.append(frontJson(f));
+            o[QStringLiteral("groups")] = groups;
+        }
         printJson(o);
         return ExitOk;
     }
@@ -447,10 +491,28 @@ int front(const QStringList &args)
         if (std::find(metrics.begin(), metrics.end(), m) == metrics.end())
             metrics.push_back(m);
     }
-    std::printf("front of %s over %s (%zu of %d trials; hypervolume %g)\n", name.c_str(),
-                study::objectivesToString(objectives).c_str(), rows.size(), r.rows(),
-                f.hypervolume);
-    printTrialsTable(r, rows, metrics, f.knee);
+    bool firstGroup = true;
+    for (const FrontResult &f : fronts) {
+        if (!firstGroup)
+            std::printf("\n");
+        firstGroup = false;
+        const std::vector<int> rows = sortedRows(f);
+        std::string reference;
+        for (size_t j = 0; j < objectives.size(); ++j) {
+            char buffer[64];
+            std::snprintf(buffer, sizeof buffer, "%s%s %g", j ? ", " : "",
+                          objectives[j].name.c_str(), f.reference[j]);
+            reference += buffer;
+        }
+        const std::string title
+            = groupBy.empty() ? "front of " + name : groupBy + " " + f.group + ": front of " + name;
+        std::printf("%s over %s (%zu of %d trials%s); hypervolume %.3f of the box from the "
+                    "best values to the reference (%s)\n",
+                    title.c_str(), study::objectivesToString(objectives).c_str(), rows.size(),
+                    f.candidates, scope.includeBounds ? ", bounds included" : "",
+                    f.normalisedHypervolume, reference.c_str());
+        printTrialsTable(r, rows, metrics, f.knee);
+    }
     return ExitOk;
 }
 
@@ -465,6 +527,11 @@ int best(const QStringList &args)
     p.addOption(QStringLiteral("max"), QStringLiteral("metric to maximise"), QStringLiteral("M"));
     p.addOption(QStringLiteral("where"), QStringLiteral("constraints, e.g. \"accuracy>=0.98\""),
                 QStringLiteral("C"));
+    p.addOption(QStringLiteral("group-by"),
+                QStringLiteral("the best trial per value of a column (device, model, policy, ...)"),
+                QStringLiteral("COLUMN"));
+    p.addOption(QStringLiteral("include-bounds"),
+                QStringLiteral("consider oracle trials too (lower bounds, not deployable)"));
     p.addOption(QStringLiteral("json"), QStringLiteral("print JSON"));
     if (!p.parse(args))
         return ExitOk;
@@ -485,15 +552,52 @@ int best(const QStringList &args)
     const std::vector<study::Constraint> constraints
         = where.empty() ? std::vector<study::Constraint>()
                         : study::parseConstraints(where, r.columns());
-    const int row
-        = study::bestRow(r.table().values, int(r.columns().size()), column,
-                         maximize ? study::Sense::Maximize : study::Sense::Minimize, constraints);
-    if (row < 0)
+    const bool includeBounds = p.isSet(QStringLiteral("include-bounds"));
+    const std::string groupBy = p.value(QStringLiteral("group-by")).toStdString();
+    // Rows per group (one group of all rows without --group-by), bounds left out.
+    std::vector<std::pair<std::string, std::vector<double>>> groups;
+    std::vector<std::vector<int>> groupRows;
+    for (int i = 0; i < r.rows(); ++i) {
+        if (!includeBounds && r.isBound(i))
+            continue;
+        const std::string g = groupBy.empty() ? std::string() : r.groupValue(i, groupBy);
+        size_t at = 0;
+        while (at < groups.size() && groups[at].first != g)
+            ++at;
+        if (at == groups.size()) {
+            groups.push_back({g, {}});
+            groupRows.emplace_back();
+        }
+        const size_t width = r.columns().size();
+        groups[at].second.insert(groups[at].second.end(),
+                                 r.table().values.begin() + ptrdiff_t(size_t(i) * width),
+                                 r.table().values.begin() + ptrdiff_t(size_t(i + 1) * width));
+        groupRows[at].push_back(i);
+    }
+    std::vector<int> rows;
+    QJsonArray bestJson;
+    for (size_t g = 0; g < groups.size(); ++g) {
+        const int local = study::bestRow(groups[g].second, int(r.columns().size()), column,
+                                         maximize ? study::Sense::Maximize : study::Sense::Minimize,
+                                         constraints);
+        if (local < 0)
+            continue;
+        rows.push_back(groupRows[g][size_t(local)]);
+        QJsonObject o = trialJson(r, rows.back());
+        if (!groupBy.empty())
+            o[QStringLiteral("group")] = QString::fromStdString(groups[g].first);
+        bestJson.append(o);
+    }
+    if (rows.empty())
         throw Error("study best",
                     "no trial meets "
                         + (where.empty() ? std::string("--where") : "'" + where + "'"));
     if (p.isSet(QStringLiteral("json"))) {
-        printJson(trialJson(r, row));
+        if (groupBy.empty())
+            printJson(bestJson.at(0).toObject());
+        else
+            printJson(QJsonObject{{QStringLiteral("group_by"), QString::fromStdString(groupBy)},
+                                  {QStringLiteral("best"), bestJson}});
         return ExitOk;
     }
     std::vector<std::string> shown{metric};
@@ -502,7 +606,7 @@ int best(const QStringList &args)
         if (metric != m)
             shown.push_back(m);
     }
-    printTrialsTable(r, {row}, shown);
+    printTrialsTable(r, rows, shown);
     return ExitOk;
 }
 

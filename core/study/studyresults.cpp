@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <map>
 
 namespace frontier::study {
 
@@ -84,8 +86,41 @@ std::vector<int64_t> FrontResult::trialIds(const StudyResults &results) const
     return ids;
 }
 
+bool StudyResults::isBound(int row) const
+{
+    if (m_configs.empty())
+        return false;
+    const TrialConfig &c = config(row);
+    return c.offloads() && c.decision.kind == "oracle";
+}
+
+std::string StudyResults::groupValue(int row, const std::string &column) const
+{
+    if (m_configs.empty())
+        throw Error("--group-by", "the trial configurations are not loaded");
+    const TrialConfig &c = config(row);
+    if (column == "model")
+        return c.tiers.empty() ? std::string() : c.tiers.front().model;
+    for (const auto &[name, value] : c.knobColumns()) {
+        if (name == column)
+            return value;
+    }
+    std::string known = "model";
+    for (const auto &knob : c.knobColumns())
+        known += ", " + knob.first;
+    throw Error("--group-by", "unknown column '" + column + "' (one of " + known + ")");
+}
+
 FrontResult computeFront(const StudyResults &results, const std::vector<Objective> &objectives,
                          const std::vector<std::string> &constraints)
+{
+    FrontScope scope;
+    scope.constraints = constraints;
+    return computeFront(results, objectives, scope);
+}
+
+FrontResult computeFront(const StudyResults &results, const std::vector<Objective> &objectives,
+                         const FrontScope &scope)
 {
     FrontResult f;
     f.objectives = objectives;
@@ -96,27 +131,39 @@ FrontResult computeFront(const StudyResults &results, const std::vector<Objectiv
             throw Error("objectives", "no trial has the metric '" + o.name + "'");
         cols.push_back(c);
     }
+    std::vector<int> feasible = results.feasibleRows(scope.constraints);
+    if (scope.rows) {
+        std::vector<int> within;
+        std::set_intersection(feasible.begin(), feasible.end(), scope.rows->begin(),
+                              scope.rows->end(), std::back_inserter(within));
+        feasible = std::move(within);
+    }
     std::vector<int> rows;
-    for (int r : results.feasibleRows(constraints)) {
+    for (int r : feasible) {
         bool finite = true;
         for (int c : cols)
             finite = finite && c >= 0 && !std::isnan(results.table().at(r, c));
-        if (finite)
+        if (finite && (scope.includeBounds || !results.isBound(r)))
             rows.push_back(r);
     }
+    f.candidates = int(rows.size());
     const std::vector<Sense> senses = sensesOf(objectives);
     const size_t k = objectives.size();
     std::vector<double> points;
     points.reserve(rows.size() * k);
     f.reference.assign(k, 0.0);
+    f.ideal.assign(k, 0.0);
     for (size_t j = 0; j < k; ++j) {
         const bool maximize = senses[j] == Sense::Maximize;
         double worst = maximize ? INFINITY : -INFINITY;
+        double best = -worst;
         for (int r : rows) {
             const double v = results.table().at(r, cols[j]);
             worst = maximize ? std::min(worst, v) : std::max(worst, v);
+            best = maximize ? std::max(best, v) : std::min(best, v);
         }
         f.reference[j] = rows.empty() ? 0.0 : worst;
+        f.ideal[j] = rows.empty() ? 0.0 : best;
     }
     for (int r : rows) {
         for (int c : cols)
@@ -132,16 +179,71 @@ FrontResult computeFront(const StudyResults &results, const std::vector<Objectiv
                            points.begin() + (i + 1) * long(k));
     }
     f.hypervolume = hypervolume(frontPoints, senses, f.reference);
+    double box = 1.0;
+    for (size_t j = 0; j < k; ++j)
+        box *= std::fabs(f.reference[j] - f.ideal[j]);
+    f.normalisedHypervolume = box > 0 && std::isfinite(box) ? f.hypervolume / box : NAN;
     const int knee = kneePoint(frontPoints, senses);
     f.knee = knee >= 0 ? f.rows[size_t(knee)] : -1;
     return f;
+}
+
+std::vector<FrontResult> computeGroupedFronts(const StudyResults &results,
+                                              const std::vector<Objective> &objectives,
+                                              const FrontScope &scope, const std::string &groupBy)
+{
+    if (groupBy.empty())
+        return {computeFront(results, objectives, scope)};
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<int>> members;
+    const std::vector<int> all = scope.rows ? *scope.rows : [&] {
+        std::vector<int> v(size_t(results.rows()));
+        for (int i = 0; i < results.rows(); ++i)
+            v[size_t(i)] = i;
+        return v;
+    }();
+    for (int r : all) {
+        const std::string g = results.groupValue(r, groupBy);
+        auto [it, inserted] = members.try_emplace(g);
+        if (inserted)
+            order.push_back(g);
+        it->second.push_back(r);
+    }
+    std::vector<FrontResult> out;
+    for (const std::string &g : order) {
+        FrontScope s = scope;
+        s.rows = &members[g];
+        FrontResult f = computeFront(results, objectives, s);
+        f.group = g;
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+FrontResult computeBoundFront(const StudyResults &results, const std::vector<Objective> &objectives,
+                              const FrontScope &scope)
+{
+    std::vector<int> bounds;
+    const std::vector<int> *within = scope.rows;
+    for (int r = 0; r < results.rows(); ++r) {
+        if (results.isBound(r)
+            && (!within || std::binary_search(within->begin(), within->end(), r)))
+            bounds.push_back(r);
+    }
+    FrontScope s = scope;
+    s.rows = &bounds;
+    s.includeBounds = true;
+    if (bounds.empty())
+        return {};
+    return computeFront(results, objectives, s);
 }
 
 FrontResult storeFront(store::Project &project, int64_t studyId,
                        const std::vector<Objective> &objectives,
                        const std::vector<std::string> &constraints)
 {
-    const StudyResults results = StudyResults::load(project, studyId, false);
+    // With configs: the stored front leaves out bound (oracle) trials, as every view does.
+    const StudyResults results = StudyResults::load(project, studyId, true);
     const FrontResult f = computeFront(results, objectives, constraints);
     store::FrontRecord record;
     record.studyId = studyId;

@@ -5,6 +5,7 @@
 
 #include "store/records.h"
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,6 +34,15 @@ public:
     // Index of a metric column; -1 when no trial has it.
     int column(const std::string &metric) const;
     const TrialConfig &config(int row) const { return m_configs.at(size_t(row)); }
+    bool hasConfigs() const { return !m_configs.empty() || m_table.rows() == 0; }
+    // Whether the trial is a bound, not a deployable configuration: an offloading policy
+    // whose decision module is the oracle (it knows which samples the device gets wrong).
+    // False when the configs were not loaded.
+    bool isBound(int row) const;
+    // The value of a grouping column for a row: any knob column of TrialConfig::knobColumns()
+    // ("device", "policy", "decision", "link", ...), or "model" (the first tier's model).
+    // Throws Error naming the column when it is not one of those.
+    std::string groupValue(int row, const std::string &column) const;
     const std::string &hash(int row) const { return m_hashes.at(size_t(row)); }
 
     // Rows meeting every constraint ("accuracy>=0.98", comma- or "and"-separated texts).
@@ -53,17 +63,45 @@ private:
 struct FrontResult
 {
     std::vector<Objective> objectives;
+    std::string group;             // the group's value when fronts are grouped, else ""
     std::vector<int> rows;         // on the front, ascending
-    std::vector<double> reference; // one per objective
+    std::vector<double> reference; // one per objective: the worst feasible value
+    std::vector<double> ideal;     // one per objective: the best feasible value
     double hypervolume = 0;
-    int knee = -1; // a row, or -1
+    // hypervolume / the volume of the box between ideal and reference: the fraction of
+    // that box the front dominates, in [0, 1] (NaN when the box is empty).
+    double normalisedHypervolume = NAN;
+    int knee = -1;      // a row, or -1
+    int candidates = 0; // feasible rows considered (bounds excluded unless asked for)
 
     std::vector<int64_t> trialIds(const StudyResults &results) const;
+};
+
+// Which rows a front considers: all (or `rows` when set), meeting the constraints, bounds
+// (oracle trials) only when includeBounds.
+struct FrontScope
+{
+    std::vector<std::string> constraints;
+    bool includeBounds = false;
+    const std::vector<int> *rows = nullptr;
 };
 
 // Throws Error naming an objective or constraint metric that no trial has.
 FrontResult computeFront(const StudyResults &results, const std::vector<Objective> &objectives,
                          const std::vector<std::string> &constraints = {});
+FrontResult computeFront(const StudyResults &results, const std::vector<Objective> &objectives,
+                         const FrontScope &scope);
+
+// One front per value of a grouping column (StudyResults::groupValue), groups in order of
+// first appearance in the table; groupBy "" gives one front of everything.
+std::vector<FrontResult> computeGroupedFronts(const StudyResults &results,
+                                              const std::vector<Objective> &objectives,
+                                              const FrontScope &scope, const std::string &groupBy);
+
+// The bound curve: the front of the bound (oracle) trials alone, for drawing beside the
+// deployable front; empty when there are none.
+FrontResult computeBoundFront(const StudyResults &results, const std::vector<Objective> &objectives,
+                              const FrontScope &scope);
 
 // Computes the front and stores it in the project file (store::Project::putFront).
 FrontResult storeFront(store::Project &project, int64_t studyId,

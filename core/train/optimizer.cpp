@@ -1,7 +1,9 @@
 #include "optimizer.h"
 
+#include "common/cpu.h"
 #include "common/detmath.h"
 #include "common/error.h"
+#include "common/simd.h"
 
 #include <cmath>
 
@@ -25,6 +27,62 @@ Optimizer::Optimizer(const std::string &name, float momentum, float weightDecay)
     if (!(weightDecay >= 0.0f) || !std::isfinite(weightDecay))
         throw Error("optimizer", "weight decay must be >= 0, got " + std::to_string(weightDecay));
 }
+
+namespace {
+
+struct Update
+{
+    Optimizer::Kind kind;
+    float lr, mu, beta2, eps, decay, adamRate, secondScale;
+};
+
+// One parameter tensor's update. Element-wise IEEE operations only (no fused multiply-add,
+// -ffp-contract=off), so the baseline and the AVX2 compilation of this body give the same
+// bits; the AVX2 one runs 8 elements per instruction (sqrt and division included).
+__attribute__((always_inline)) inline void updateBody(const Update &u, size_t size, float *w,
+                                                      const float *g, float *m, float *v)
+{
+    const float lr = u.lr, mu = u.mu, decay = u.decay;
+    switch (u.kind) {
+    case Optimizer::Kind::Sgd:
+        for (size_t i = 0; i < size; ++i) {
+            const float gi = g[i] + decay * w[i];
+            m[i] = mu * m[i] + gi;
+            w[i] -= lr * m[i];
+        }
+        break;
+    case Optimizer::Kind::Nesterov:
+        for (size_t i = 0; i < size; ++i) {
+            const float gi = g[i] + decay * w[i];
+            m[i] = mu * m[i] + gi;
+            w[i] -= lr * (gi + mu * m[i]);
+        }
+        break;
+    case Optimizer::Kind::Adam: {
+        const float shrink = 1.0f - lr * decay;
+        const float beta2 = u.beta2, eps = u.eps, rate = u.adamRate, scale = u.secondScale;
+        for (size_t i = 0; i < size; ++i) {
+            m[i] = mu * m[i] + (1.0f - mu) * g[i];
+            v[i] = beta2 * v[i] + (1.0f - beta2) * g[i] * g[i];
+            w[i] = w[i] * shrink - rate * m[i] / (std::sqrt(v[i]) * scale + eps);
+        }
+        break;
+    }
+    }
+}
+
+void updatePortable(const Update &u, size_t size, float *w, const float *g, float *m, float *v)
+{
+    updateBody(u, size, w, g, m, v);
+}
+
+FRONTIER_TARGET_AVX2 void updateAvx2(const Update &u, size_t size, float *w, const float *g,
+                                     float *m, float *v)
+{
+    updateBody(u, size, w, g, m, v);
+}
+
+} // namespace
 
 void Optimizer::step(const std::vector<ParamSlot> &slots, float lr)
 {
@@ -56,32 +114,11 @@ void Optimizer::step(const std::vector<ParamSlot> &slots, float lr)
         const float *g = s.grad;
         float *m = m_first[k].data();
         const float decay = s.decay ? wd : 0.0f;
-        switch (m_kind) {
-        case Kind::Sgd:
-            for (size_t i = 0; i < s.size; ++i) {
-                const float gi = g[i] + decay * w[i];
-                m[i] = mu * m[i] + gi;
-                w[i] -= lr * m[i];
-            }
-            break;
-        case Kind::Nesterov:
-            for (size_t i = 0; i < s.size; ++i) {
-                const float gi = g[i] + decay * w[i];
-                m[i] = mu * m[i] + gi;
-                w[i] -= lr * (gi + mu * m[i]);
-            }
-            break;
-        case Kind::Adam: {
-            float *v = m_second[k].data();
-            const float shrink = 1.0f - lr * decay;
-            for (size_t i = 0; i < s.size; ++i) {
-                m[i] = mu * m[i] + (1.0f - mu) * g[i];
-                v[i] = beta2 * v[i] + (1.0f - beta2) * g[i] * g[i];
-                w[i] = w[i] * shrink - adamRate * m[i] / (std::sqrt(v[i]) * secondScale + eps);
-            }
-            break;
-        }
-        }
+        const Update u{m_kind, lr, mu, beta2, eps, decay, adamRate, secondScale};
+        if (cpu::activeIsa() == cpu::Isa::Portable)
+            updatePortable(u, s.size, w, g, m, m_second.empty() ? nullptr : m_second[k].data());
+        else
+            updateAvx2(u, s.size, w, g, m, m_second.empty() ? nullptr : m_second[k].data());
     }
 }
 

@@ -37,9 +37,9 @@ public:
     const std::string &name() const { return m_name; }
     long long steps() const { return m_t; }
 
-private:
     enum class Kind { Sgd, Nesterov, Adam };
 
+private:
     std::string m_name;
     Kind m_kind = Kind::Adam;
     float m_momentum = 0.9f;

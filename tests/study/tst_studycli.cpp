@@ -12,6 +12,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <set>
 
 namespace {
 
@@ -121,6 +122,126 @@ private Q_SLOTS:
               "server",    "accuracy",     "fidelity",     "escalated",     "offloaded",
               "energy_pj", "latency_us",   "memory_bytes", "energy_saving", "tau"})
             QVERIFY2(header.contains(QString::fromLatin1(c)), c);
+    }
+
+    // One front per device, computed by the CLI, against an independent O(n²) filter over
+    // `study trials --csv` per device: feasible (the spec's accuracy>=0.3), not an oracle
+    // (unless --include-bounds), non-dominated in energy (min) and accuracy (max).
+    void frontGroupedByDeviceWithoutBounds()
+    {
+        const Result all
+            = frontierRun({QStringLiteral("study"), QStringLiteral("trials"),
+                           QStringLiteral("--project"), m_project, QStringLiteral("--study"),
+                           QStringLiteral("runner"), QStringLiteral("--csv")});
+        QVERIFY2(all.exitCode == 0, all.err.constData());
+        const QStringList lines = csvLines(all.out);
+        const QStringList header = lines.first().split(QLatin1Char(','));
+        const int trialCol = int(header.indexOf(QStringLiteral("trial")));
+        const int deviceCol = int(header.indexOf(QStringLiteral("device")));
+        const int decisionCol = int(header.indexOf(QStringLiteral("decision")));
+        const int energyCol = int(header.indexOf(QStringLiteral("energy_pj")));
+        const int accuracyCol = int(header.indexOf(QStringLiteral("accuracy")));
+        QVERIFY(trialCol >= 0 && deviceCol >= 0 && decisionCol >= 0 && energyCol >= 0
+                && accuracyCol >= 0);
+        struct Row
+        {
+            int trial;
+            QString device;
+            bool oracle;
+            double energy, accuracy;
+        };
+        std::vector<Row> rows;
+        int oracles = 0;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QStringList c = lines[i].split(QLatin1Char(','));
+            Row r{c[trialCol].toInt(), c[deviceCol],
+                  c[decisionCol].startsWith(QStringLiteral("oracle")), c[energyCol].toDouble(),
+                  c[accuracyCol].toDouble()};
+            oracles += r.oracle ? 1 : 0;
+            rows.push_back(r);
+        }
+        QVERIFY2(oracles > 0, "the fixture has no oracle trial: the test proves nothing");
+        auto expected = [&](const QString &device, bool includeBounds) {
+            std::set<int> out;
+            for (const Row &a : rows) {
+                if (a.device != device || a.accuracy < 0.3 || (a.oracle && !includeBounds))
+                    continue;
+                bool dominated = false;
+                for (const Row &b : rows) {
+                    if (b.device != device || b.accuracy < 0.3 || (b.oracle && !includeBounds))
+                        continue;
+                    if (b.energy <= a.energy && b.accuracy >= a.accuracy
+                        && (b.energy < a.energy || b.accuracy > a.accuracy))
+                        dominated = true;
+                }
+                if (!dominated)
+                    out.insert(a.trial);
+            }
+            return out;
+        };
+        for (bool bounds : {false, true}) {
+            QStringList args{QStringLiteral("study"),      QStringLiteral("front"),
+                             QStringLiteral("--project"),  m_project,
+                             QStringLiteral("--study"),    QStringLiteral("runner"),
+                             QStringLiteral("--group-by"), QStringLiteral("device"),
+                             QStringLiteral("--json")};
+            if (bounds)
+                args << QStringLiteral("--include-bounds");
+            const Result f = frontierRun(args);
+            QVERIFY2(f.exitCode == 0, f.err.constData());
+            const QJsonArray groups
+                = QJsonDocument::fromJson(f.out).object().value(QStringLiteral("groups")).toArray();
+            QCOMPARE(groups.size(), 2); // asic45, cortex-m4f
+            bool anyOracle = false;
+            for (const QJsonValue &g : groups) {
+                const QJsonObject o = g.toObject();
+                const QString device = o.value(QStringLiteral("group")).toString();
+                std::set<int> got;
+                for (const QJsonValue &t : o.value(QStringLiteral("front")).toArray()) {
+                    const QJsonObject trial = t.toObject();
+                    QCOMPARE(trial.value(QStringLiteral("device")).toString(), device);
+                    anyOracle = anyOracle
+                                || trial.value(QStringLiteral("decision"))
+                                       .toString()
+                                       .startsWith(QStringLiteral("oracle"));
+                    got.insert(trial.value(QStringLiteral("trial")).toInt());
+                }
+                QVERIFY2(got == expected(device, bounds), qPrintable(device));
+                const double hv = o.value(QStringLiteral("hypervolume_normalised")).toDouble();
+                QVERIFY2(hv > 0.0 && hv <= 1.0, qPrintable(QString::number(hv)));
+            }
+            if (!bounds)
+                QVERIFY(!anyOracle);
+        }
+        // An unknown grouping column is one line naming it.
+        const Result bad = frontierRun({QStringLiteral("study"), QStringLiteral("front"),
+                                        QStringLiteral("--project"), m_project,
+                                        QStringLiteral("--study"), QStringLiteral("runner"),
+                                        QStringLiteral("--group-by"), QStringLiteral("colour")});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("colour") && bad.err.count('\n') == 1, bad.err.constData());
+    }
+
+    void bestPerDevice()
+    {
+        const Result b = frontierRun(
+            {QStringLiteral("study"), QStringLiteral("best"), QStringLiteral("--project"),
+             m_project, QStringLiteral("--study"), QStringLiteral("runner"),
+             QStringLiteral("--min"), QStringLiteral("energy_pj"), QStringLiteral("--where"),
+             QStringLiteral("accuracy>=0.3"), QStringLiteral("--group-by"),
+             QStringLiteral("device"), QStringLiteral("--json")});
+        QVERIFY2(b.exitCode == 0, b.err.constData());
+        const QJsonArray best
+            = QJsonDocument::fromJson(b.out).object().value(QStringLiteral("best")).toArray();
+        QCOMPARE(best.size(), 2);
+        for (const QJsonValue &v : best) {
+            const QJsonObject t = v.toObject();
+            QCOMPARE(t.value(QStringLiteral("device")).toString(),
+                     t.value(QStringLiteral("group")).toString());
+            QVERIFY(!t.value(QStringLiteral("decision"))
+                         .toString()
+                         .startsWith(QStringLiteral("oracle")));
+        }
     }
 
     void frontAndBest()

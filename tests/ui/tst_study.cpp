@@ -203,6 +203,22 @@ void TestStudy::paretoMatchesCore()
     QVERIFY(want.rows.size() >= 2);
 
     ui::ParetoChart *chart = m_results->chart();
+    // By default one front per device, each against core's grouped fronts (bounds out).
+    study::FrontScope scope;
+    scope.constraints = {"accuracy>=0.5"};
+    const std::vector<study::FrontResult> perDevice
+        = study::computeGroupedFronts(results, objectives, scope, "device");
+    QVERIFY(perDevice.size() >= 1);
+    QCOMPARE(chart->layerCount(), int(perDevice.size()));
+    size_t grouped = 0;
+    for (const study::FrontResult &f : perDevice)
+        grouped += f.rows.size();
+    QCOMPARE(chart->pointCount(0), results.rows());
+    QCOMPARE(chart->frontPointCount(0), int(grouped));
+    QCOMPARE(m_results->front(0).rows, perDevice.front().rows);
+    // One front of everything: the same as core's.
+    m_results->setGroupBy(QString());
+    QCOMPARE(chart->layerCount(), 1);
     QCOMPARE(chart->pointCount(0), results.rows());
     QCOMPARE(chart->frontPointCount(0), int(want.rows.size()));
     QCOMPARE(m_results->front(0).rows, want.rows);
@@ -224,6 +240,7 @@ void TestStudy::paretoMatchesCore()
     QCOMPARE(m_results->filter()->rowCount(), 3 * 13);
     m_results->filter()->setText(QString());
     QVERIFY(m_results->summary().contains(QStringLiteral("hypervolume")));
+    m_results->setGroupBy(QStringLiteral("device"));
 }
 
 void TestStudy::chartAndTableAreLinked()

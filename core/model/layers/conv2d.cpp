@@ -387,7 +387,7 @@ void Conv2d::backward(const std::vector<const Tensor *> &in, const Tensor &out,
     const int n = in[0]->n;
     const Geometry g = geometry(in[0]->shape);
     const int block = g.blockSize(n);
-    const ConstMatrixMap weight(m_params[Weight].value.data(), g.f, g.kg);
+    const float *weight = m_params[Weight].value.data();
     if (gx)
         gx->setZero();
     if (wantParams && !g.pointwise)
@@ -411,7 +411,6 @@ void Conv2d::backward(const std::vector<const Tensor *> &in, const Tensor &out,
             }
             go = ws.b.data();
         }
-        const ConstMatrixMap gradRes(go, g.f, cols);
 
         if (wantParams) {
             const float *colData = in[0]->sample(n0);
@@ -419,12 +418,12 @@ void Conv2d::backward(const std::vector<const Tensor *> &in, const Tensor &out,
                 im2col(g, in[0]->sample(n0), count, ws.a.data());
                 colData = ws.a.data();
             }
-            const ConstMatrixMap col(colData, g.k, cols);
-            MatrixMap gw(gradParams[Weight].data(), g.f, g.kg);
+            // gw [fg, kg] += gradRes [fg, cols] · colᵀ [cols, kg], per group
+            float *gw = gradParams[Weight].data();
             for (int grp = 0; grp < g.groups; ++grp) {
-                gw.middleRows(grp * g.fg, g.fg).noalias()
-                    += gradRes.middleRows(grp * g.fg, g.fg)
-                       * col.middleRows(grp * g.kg, g.kg).transpose();
+                gemm::gemmTrain(false, true, g.fg, int(g.kg), int(cols), go + grp * g.fg * cols,
+                                cols, colData + grp * g.kg * cols, cols, gw + grp * g.fg * g.kg,
+                                g.kg, true);
             }
             for (int f = 0; f < g.f; ++f) {
                 const float *row = go + f * cols;
@@ -436,11 +435,11 @@ void Conv2d::backward(const std::vector<const Tensor *> &in, const Tensor &out,
         }
         if (gx) {
             float *gcData = g.pointwise ? gx->sample(n0) : ws.c.data();
-            MatrixMap gc(gcData, g.k, cols);
+            // gc [kg, cols] = weightᵀ [kg, fg] · gradRes [fg, cols], per group
             for (int grp = 0; grp < g.groups; ++grp) {
-                gc.middleRows(grp * g.kg, g.kg).noalias()
-                    = weight.middleRows(grp * g.fg, g.fg).transpose()
-                      * gradRes.middleRows(grp * g.fg, g.fg);
+                gemm::gemmTrain(true, false, int(g.kg), int(cols), g.fg, weight + grp * g.fg * g.kg,
+                                g.kg, go + grp * g.fg * cols, cols, gcData + grp * g.kg * cols,
+                                cols, false);
             }
             if (!g.pointwise)
                 col2im(g, gcData, count, gx->sample(n0));

@@ -13,10 +13,6 @@ namespace frontier::model {
 
 namespace {
 
-using detail::ConstMatrixMap;
-using detail::MatrixMap;
-using ConstVectorMap = Eigen::Map<const Eigen::RowVectorXf>;
-
 enum { Weight, Bias };
 
 } // namespace
@@ -76,22 +72,27 @@ void Dense::forwardRaw(const float *x, int n, float *y) const
 {
     const int inSize = int(m_params[Weight].value.size() / size_t(m_units));
     const float *bias = m_params[Bias].value.data();
-    if (m_packedInput != inSize) {
-        // Not prepared: packing the weights for one call would cost more than the GEMM
-        // at training batch sizes, so Eigen multiplies by the transpose in place.
-        const ConstMatrixMap xm(x, n, inSize);
-        const ConstMatrixMap w(m_params[Weight].value.data(), m_units, inSize);
-        const ConstVectorMap b(bias, m_units);
-        MatrixMap ym(y, n, m_units);
-        ym.noalias() = xm * w.transpose();
-        ym.rowwise() += b;
-        if (m_fusedRelu)
-            ym = ym.cwiseMax(0.0f);
-        return;
-    }
     gemm::Epilogue epilogue;
     epilogue.columnBias = bias;
     epilogue.activation = m_fusedRelu ? gemm::Activation::Relu : gemm::Activation::None;
+    if (m_packedInput != inSize) {
+        // Not prepared (training, where the weights change every step): yᵀ = W · xᵀ, which
+        // packs the n samples (small) instead of the weights, then yᵀ is transposed back.
+        // Each element is the same sum in the same order as the prepared path's, from the
+        // bias, so the bits are too.
+        thread_local std::vector<float> transposed;
+        float *yt = gemm::alignedScratch(transposed, int64_t(m_units) * n);
+        gemm::Epilogue rows;
+        rows.rowBias = bias;
+        rows.activation = epilogue.activation;
+        gemm::gemmTrain(false, true, m_units, n, inSize, m_params[Weight].value.data(), inSize, x,
+                        inSize, yt, n, false, rows);
+        for (int s = 0; s < n; ++s) {
+            for (int u = 0; u < m_units; ++u)
+                y[int64_t(s) * m_units + u] = yt[int64_t(u) * n + s];
+        }
+        return;
+    }
     const gemm::PanelView packed{m_packed.data(), gemm::panelWidth,
                                  int64_t(inSize) * gemm::panelWidth};
     gemm::sgemm(n, m_units, inSize, x, inSize, packed, y, m_units, epilogue);
@@ -126,12 +127,12 @@ void Dense::backward(const std::vector<const Tensor *> &in, const Tensor &out,
     const bool wantParams = detail::prepareBackward(*this, in, out, gradOut, gradIn, gradParams);
     const int n = in[0]->n;
     const int inSize = int(in[0]->sampleSize());
-    const ConstMatrixMap g(gradOut.data.data(), n, m_units);
-    const ConstMatrixMap w(m_params[Weight].value.data(), m_units, inSize);
+    const float *g = gradOut.data.data();
+    const float *w = m_params[Weight].value.data();
     if (wantParams) {
-        const ConstMatrixMap x(in[0]->data.data(), n, inSize);
-        MatrixMap gw(gradParams[Weight].data(), m_units, inSize);
-        gw.noalias() += g.transpose() * x;
+        // gw [units, in] += gᵀ [units, n] · x [n, in]
+        gemm::gemmTrain(true, false, m_units, inSize, n, g, m_units, in[0]->data.data(), inSize,
+                        gradParams[Weight].data(), inSize, true);
         float *gb = gradParams[Bias].data();
         for (int s = 0; s < n; ++s) {
             const float *row = gradOut.sample(s);
@@ -140,8 +141,9 @@ void Dense::backward(const std::vector<const Tensor *> &in, const Tensor &out,
         }
     }
     if (!gradIn.empty() && gradIn[0]) {
-        MatrixMap gx(gradIn[0]->data.data(), n, inSize);
-        gx.noalias() = g * w;
+        // gx [n, in] = g [n, units] · w [units, in]
+        gemm::gemmTrain(false, false, n, inSize, m_units, g, m_units, w, inSize,
+                        gradIn[0]->data.data(), inSize, false);
     }
 }
 

@@ -79,6 +79,55 @@ const char *kernelIsa()
     return cpu::isaName(cpu::activeIsa());
 }
 
+void gemmTrain(bool transA, bool transB, int m, int n, int k, const float *a, int64_t lda,
+               const float *b, int64_t ldb, float *c, int64_t ldc, bool accumulate,
+               const Epilogue &epilogue)
+{
+    if (m <= 0 || n <= 0)
+        return;
+    thread_local std::vector<float> aScratch, bScratch, cScratch;
+    if (transA) {
+        float *t = alignedScratch(aScratch, int64_t(m) * k);
+        for (int p = 0; p < k; ++p) {
+            const float *row = a + int64_t(p) * lda;
+            for (int i = 0; i < m; ++i)
+                t[int64_t(i) * k + p] = row[i];
+        }
+        a = t;
+        lda = k;
+    }
+    PanelView view = rowMajor(b, ldb);
+    if (transB) {
+        // Packed panels straight from the [n x k] storage (packPanelsTransposed with a stride).
+        float *packed = alignedScratch(bScratch, packedPanelsSize(k, n));
+        const int panels = (n + panelWidth - 1) / panelWidth;
+        for (int q = 0; q < panels; ++q) {
+            float *dst = packed + int64_t(q) * k * panelWidth;
+            const int j0 = q * panelWidth;
+            const int cols = std::min(panelWidth, n - j0);
+            for (int p = 0; p < k; ++p) {
+                float *row = dst + int64_t(p) * panelWidth;
+                for (int j = 0; j < cols; ++j)
+                    row[j] = b[int64_t(j0 + j) * ldb + p];
+                std::fill(row + cols, row + panelWidth, 0.0f);
+            }
+        }
+        view = {packed, panelWidth, int64_t(k) * panelWidth};
+    }
+    if (!accumulate) {
+        sgemm(m, n, k, a, lda, view, c, ldc, epilogue);
+        return;
+    }
+    float *product = alignedScratch(cScratch, int64_t(m) * n);
+    sgemm(m, n, k, a, lda, view, product, n, {});
+    for (int i = 0; i < m; ++i) {
+        float *dst = c + int64_t(i) * ldc;
+        const float *src = product + int64_t(i) * n;
+        for (int j = 0; j < n; ++j)
+            dst[j] += src[j];
+    }
+}
+
 float *alignedScratch(std::vector<float> &buffer, int64_t count)
 {
     const size_t need = size_t(count) + 16;

@@ -99,6 +99,15 @@ struct Epilogue
 void sgemm(int m, int n, int k, const float *a, int64_t lda, const PanelView &b, float *c,
            int64_t ldc, const Epilogue &epilogue);
 
+// C [m x n] = op(A) · op(B) (+ epilogue), or C += op(A) · op(B) when accumulate (the
+// epilogue is then ignored), for training: op(A) is A [m x k] (lda), or the transpose of A
+// stored [k x m] when transA; op(B) is B [k x n] (ldb), or the transpose of B stored
+// [n x k] when transB. Transposes are copied into per-thread scratch; the product is
+// sgemm's, so training gives the same bits on every instruction-set path too.
+void gemmTrain(bool transA, bool transB, int m, int n, int k, const float *a, int64_t lda,
+               const float *b, int64_t ldb, float *c, int64_t ldc, bool accumulate,
+               const Epilogue &epilogue = {});
+
 // The kernel path sgemm() runs now: "avx512", "avx2" or "portable" (cpu::activeIsa()).
 const char *kernelIsa();
 
