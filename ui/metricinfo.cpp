@@ -79,6 +79,13 @@ QString MetricInfo::format(double raw) const
 {
     if (std::isnan(raw))
         return QStringLiteral("–");
+    // A saving below zero is a cost above the baseline's: "2.5× more", not "-150 %".
+    if (raw < 0 && name.endsWith(QLatin1String("saving")))
+        return QStringLiteral("%1× more").arg(QLocale().toString(1.0 - raw, 'g', 3));
+    // Rule M's bound 0 is stored as the next double above it.
+    if ((name == QLatin1String("tau") || name == QLatin1String("decision_tau")) && raw > 0
+        && raw < 1e-300)
+        return QStringLiteral("0⁺");
     const double v = raw * scale;
     const QString number = unit == QLatin1String("%") ? QLocale().toString(v, 'f', 2)
                                                       : QLocale().toString(v, 'g', 4);

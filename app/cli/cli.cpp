@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
@@ -253,6 +254,25 @@ QString fmt(double value, int decimals)
 QString percent(double fraction, int decimals)
 {
     return QString::number(100.0 * fraction, 'f', decimals) + QStringLiteral(" %");
+}
+
+QString savingText(double saving)
+{
+    if (std::isnan(saving))
+        return QString();
+    if (saving >= 0)
+        return percent(saving);
+    // saving = 1 - cost / baseline: the cost is (1 - saving) times the baseline's.
+    return QString::number(1.0 - saving, 'g', 3) + QStringLiteral("× more");
+}
+
+QString thresholdText(double tau)
+{
+    if (std::isnan(tau))
+        return QString();
+    if (tau > 0 && tau < 1e-300)
+        return QStringLiteral("0⁺");
+    return QString::number(tau, 'g', 6);
 }
 
 QString withThousands(long long value)

@@ -97,6 +97,13 @@ private:
 
 QString fmt(double value, int decimals = 2);
 QString percent(double fraction, int decimals = 2);
+// A saving against a baseline (a fraction; negative: costs more) for people: "88.57 %",
+// or "2.5× more" when the configuration costs more than the baseline, rather than
+// "-150.00 %" (or "-17,271 %").
+QString savingText(double saving);
+// A threshold for people: the value, or "0⁺" for the smallest double above 0 (what rule M
+// gives when the bound is 0: "escalate everything at or below 0").
+QString thresholdText(double tau);
 QString withThousands(long long value);
 
 } // namespace frontier::cli

@@ -275,7 +275,7 @@ int runDemo(const QStringList &args)
              QString::fromStdString(c.device), share(results.table().at(r, accuracy)),
              share(results.table().at(r, results.column("escalated"))),
              pj(results.table().at(r, energy)),
-             share(results.table().at(r, results.column("energy_saving"))), extra});
+             savingText(results.table().at(r, results.column("energy_saving"))), extra});
     };
     // Trials with the same outcome (e.g. thresholds between the same two margins) are
     // shown once.

@@ -64,6 +64,10 @@ QString shortNumber(const std::string &metric, double v)
 {
     if (std::isnan(v))
         return QString();
+    if (metric.size() >= 6 && metric.compare(metric.size() - 6, 6, "saving") == 0)
+        return savingText(v);
+    if ((metric == "tau" || metric == "decision_tau") && v > 0 && v < 1e-300)
+        return thresholdText(v);
     static const std::vector<std::string> shares{
         "accuracy",       "fidelity",      "escalated",
         "offloaded",      "energy_saving", "device_energy_saving",
