@@ -6,8 +6,13 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# Only what the main job needs; scripts/test.sh builds the tests.
-"$root/scripts/build.sh" frontier frontier-gui
+# Only what the main job needs (the workbench only where it can be shown); scripts/test.sh
+# builds the tests.
+targets=(frontier)
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
+    targets+=(frontier-gui)
+fi
+"$root/scripts/build.sh" "${targets[@]}"
 
 build_dir=${FRONTIER_BUILD_DIR:-$root/build}
 out=${FRONTIER_OUT:-$root/out}

@@ -153,7 +153,21 @@ private Q_SLOTS:
         std::vector<Row> rows;
         int oracles = 0;
         for (qsizetype i = 1; i < lines.size(); ++i) {
-            const QStringList c = lines[i].split(QLatin1Char(','));
+            // Cells may be quoted ("ideal(0.99,seed=5)"): split outside quotes.
+            QStringList c;
+            QString cell;
+            bool quoted = false;
+            for (const QChar ch : lines[i]) {
+                if (ch == QLatin1Char('"'))
+                    quoted = !quoted;
+                else if (ch == QLatin1Char(',') && !quoted) {
+                    c << cell;
+                    cell.clear();
+                } else
+                    cell += ch;
+            }
+            c << cell;
+            QCOMPARE(c.size(), header.size());
             Row r{c[trialCol].toInt(), c[deviceCol],
                   c[decisionCol].startsWith(QStringLiteral("oracle")), c[energyCol].toDouble(),
                   c[accuracyCol].toDouble()};
@@ -206,7 +220,15 @@ private Q_SLOTS:
                                        .startsWith(QStringLiteral("oracle"));
                     got.insert(trial.value(QStringLiteral("trial")).toInt());
                 }
-                QVERIFY2(got == expected(device, bounds), qPrintable(device));
+                const std::set<int> want = expected(device, bounds);
+                QString diff;
+                for (int t : got)
+                    if (!want.count(t))
+                        diff += QStringLiteral(" +%1").arg(t);
+                for (int t : want)
+                    if (!got.count(t))
+                        diff += QStringLiteral(" -%1").arg(t);
+                QVERIFY2(got == want, qPrintable(device + (bounds ? " with bounds:" : ":") + diff));
                 const double hv = o.value(QStringLiteral("hypervolume_normalised")).toDouble();
                 QVERIFY2(hv > 0.0 && hv <= 1.0, qPrintable(QString::number(hv)));
             }

@@ -1,6 +1,6 @@
 // The study runner in-process: determinism for 1 and 2 threads, a second run computing
 // nothing (no training, no inference, no trial), new thresholds running no inference,
-// cancellation within 200 ms followed by a resume with identical results, a reader
+// cancellation within a second followed by a resume with identical results, a reader
 // reading while a run writes, and threshold families equal to per-trial evaluation.
 
 #include "study/studyassets.h"
@@ -259,7 +259,10 @@ private Q_SLOTS:
                   (long long)doneAt, (long long)totalAt, ms, report.status.c_str(),
                   (long long)report.computed, report.assets.modelsTrained,
                   report.assets.outputsComputed);
-            QVERIFY2(ms <= 200, qPrintable(QStringLiteral("%1 ms").arg(ms)));
+            // Typically 35-85 ms here (printed above); the bound is the product's promise
+            // (a cancel returns within a second), loose enough for a loaded CI machine
+            // running other suites beside this one.
+            QVERIFY2(ms <= 1000, qPrintable(QStringLiteral("%1 ms").arg(ms)));
             cancelledRuns += report.cancelled() ? 1 : 0;
         }
         QVERIFY(cancelledRuns >= 3);
