@@ -34,8 +34,10 @@ int64_t packedPanelsSize(int k, int n)
     return panels * panelWidth * k;
 }
 
-void packPanelsTransposed(const float *w, int n, int k, float *out)
+void packPanelsTransposed(const float *w, int n, int k, float *out, int64_t ldw)
 {
+    if (ldw == 0)
+        ldw = k;
     const int panels = (n + panelWidth - 1) / panelWidth;
     for (int q = 0; q < panels; ++q) {
         float *dst = out + int64_t(q) * k * panelWidth;
@@ -44,7 +46,7 @@ void packPanelsTransposed(const float *w, int n, int k, float *out)
         for (int p = 0; p < k; ++p) {
             float *row = dst + int64_t(p) * panelWidth;
             for (int j = 0; j < cols; ++j)
-                row[j] = w[int64_t(j0 + j) * k + p];
+                row[j] = w[int64_t(j0 + j) * ldw + p];
             std::fill(row + cols, row + panelWidth, 0.0f);
         }
     }
@@ -98,20 +100,8 @@ void gemmTrain(bool transA, bool transB, int m, int n, int k, const float *a, in
     }
     PanelView view = rowMajor(b, ldb);
     if (transB) {
-        // Packed panels straight from the [n x k] storage (packPanelsTransposed with a stride).
         float *packed = alignedScratch(bScratch, packedPanelsSize(k, n));
-        const int panels = (n + panelWidth - 1) / panelWidth;
-        for (int q = 0; q < panels; ++q) {
-            float *dst = packed + int64_t(q) * k * panelWidth;
-            const int j0 = q * panelWidth;
-            const int cols = std::min(panelWidth, n - j0);
-            for (int p = 0; p < k; ++p) {
-                float *row = dst + int64_t(p) * panelWidth;
-                for (int j = 0; j < cols; ++j)
-                    row[j] = b[int64_t(j0 + j) * ldb + p];
-                std::fill(row + cols, row + panelWidth, 0.0f);
-            }
-        }
+        packPanelsTransposed(b, n, k, packed, ldb);
         view = {packed, panelWidth, int64_t(k) * panelWidth};
     }
     if (!accumulate) {

@@ -78,10 +78,11 @@ inline PanelView rowMajor(const float *b, int64_t ld)
 // Size in floats of packPanelsTransposed()'s output for a k x n operand.
 int64_t packedPanelsSize(int k, int n);
 
-// Packs B = Wᵀ, where w is [n x k] row-major (a dense layer's weight [units, in]), into
-// panels: out[(j / 32) · k · 32 + p · 32 + j % 32] = w[j · k + p], zero-padded to a
-// multiple of 32 columns. `out` holds packedPanelsSize(k, n) floats.
-void packPanelsTransposed(const float *w, int n, int k, float *out);
+// Packs B = Wᵀ, where w is [n x k] row-major with leading dimension ldw (0: k; a dense
+// layer's weight [units, in]), into panels: out[(j / 32) · k · 32 + p · 32 + j % 32] =
+// w[j · ldw + p], zero-padded to a multiple of 32 columns. `out` holds
+// packedPanelsSize(k, n) floats.
+void packPanelsTransposed(const float *w, int n, int k, float *out, int64_t ldw = 0);
 
 enum class Activation { None, Relu };
 
