@@ -160,10 +160,8 @@ std::string kernelName(std::string_view family)
     std::string name = isaName(isa);
     if (family == "int8gemm" && isa == Isa::Avx512 && f.avx512vnni)
         name += "+vnni";
-    if (family == "popcount") {
-        if (isa == Isa::Avx512 && f.avx512vpopcntdq)
-            name += "+vpopcntdq";
-    }
+    if (family == "popcount" && isa == Isa::Avx512 && f.avx512vpopcntdq)
+        name += "+vpopcntdq";
     return name;
 }
 

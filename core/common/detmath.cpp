@@ -105,6 +105,25 @@ double expm1(double y)
     return um1 * y / log(u);
 }
 
+// sin(x + quarter · π/2): one argument reduction, then the kernel of the quadrant.
+double sinShifted(double x, int quarter)
+{
+    if (x != x || std::fabs(x) == inf)
+        return nan;
+    int64_t n = 0;
+    const double r = reduceHalfPi(x, n);
+    switch ((n + quarter) & 3) {
+    case 0:
+        return sinKernel(r);
+    case 1:
+        return cosKernel(r);
+    case 2:
+        return -sinKernel(r);
+    default:
+        return -cosKernel(r);
+    }
+}
+
 } // namespace
 
 double exp(double x)
@@ -172,38 +191,12 @@ double log10(double x)
 
 double cos(double x)
 {
-    if (x != x || std::fabs(x) == inf)
-        return nan;
-    int64_t n = 0;
-    const double r = reduceHalfPi(x, n);
-    switch (n & 3) {
-    case 0:
-        return cosKernel(r);
-    case 1:
-        return -sinKernel(r);
-    case 2:
-        return -cosKernel(r);
-    default:
-        return sinKernel(r);
-    }
+    return sinShifted(x, 1); // cos x = sin(x + π/2)
 }
 
 double sin(double x)
 {
-    if (x != x || std::fabs(x) == inf)
-        return nan;
-    int64_t n = 0;
-    const double r = reduceHalfPi(x, n);
-    switch (n & 3) {
-    case 0:
-        return sinKernel(r);
-    case 1:
-        return cosKernel(r);
-    case 2:
-        return -sinKernel(r);
-    default:
-        return -cosKernel(r);
-    }
+    return sinShifted(x, 0);
 }
 
 double tanh(double x)

@@ -228,6 +228,11 @@ void TestIsaParity::pathsAndSelection()
         QCOMPARE(lacking.exitCode, 2);
         QVERIFY(lacking.err.contains("no avx512 support"));
     }
+    // bench refuses an unknown path before measuring anything.
+    const Result bench = frontierRun(
+        {QStringLiteral("bench"), QStringLiteral("--isa"), QStringLiteral("avx2,sse9")}, QString());
+    QCOMPARE(bench.exitCode, 2);
+    QVERIFY2(bench.err.contains("sse9") && bench.err.count('\n') == 1, bench.err.constData());
     const Result json = frontierRun({QStringLiteral("--version"), QStringLiteral("--json")},
                                     QStringLiteral("portable"));
     QCOMPARE(json.exitCode, 0);

@@ -244,6 +244,34 @@ private Q_SLOTS:
         QVERIFY2(bad.err.contains("colour") && bad.err.count('\n') == 1, bad.err.constData());
     }
 
+    // A saving below zero reads as "N× more" (cost over the baseline), not a large negative
+    // percentage: the trial with the least energy saving costs more than fp32.
+    void negativeSavingsReadAsMore()
+    {
+        const Result b = frontierRun({QStringLiteral("study"), QStringLiteral("best"),
+                                      QStringLiteral("--project"), m_project,
+                                      QStringLiteral("--study"), QStringLiteral("runner"),
+                                      QStringLiteral("--min"), QStringLiteral("energy_saving")});
+        QVERIFY2(b.exitCode == 0, b.err.constData());
+        const QStringList lines = csvLines(b.out);
+        QCOMPARE(lines.size(), 3); // header, rule, the trial
+        const QString row = lines.last();
+        QVERIFY2(row.contains(QStringLiteral("× more")), qPrintable(row));
+        const Result j = frontierRun(
+            {QStringLiteral("study"), QStringLiteral("best"), QStringLiteral("--project"),
+             m_project, QStringLiteral("--study"), QStringLiteral("runner"),
+             QStringLiteral("--min"), QStringLiteral("energy_saving"), QStringLiteral("--json")});
+        const double saving = QJsonDocument::fromJson(j.out)
+                                  .object()
+                                  .value(QStringLiteral("metrics"))
+                                  .toObject()
+                                  .value(QStringLiteral("energy_saving"))
+                                  .toDouble();
+        QVERIFY(saving < 0);
+        QVERIFY2(row.contains(QString::number(1.0 - saving, 'g', 3) + QStringLiteral("× more")),
+                 qPrintable(row));
+    }
+
     void bestPerDevice()
     {
         const Result b = frontierRun(

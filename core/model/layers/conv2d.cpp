@@ -1,6 +1,5 @@
 #include "conv2d.h"
 
-#include "eigen.h"
 #include "gemm.h"
 #include "layerutil.h"
 
@@ -13,9 +12,6 @@
 namespace frontier::model {
 
 namespace {
-
-using detail::ConstMatrixMap;
-using detail::MatrixMap;
 
 enum { Weight, Bias };
 

@@ -1,6 +1,5 @@
 #include "dense.h"
 
-#include "eigen.h"
 #include "layerutil.h"
 
 #include "common/error.h"
