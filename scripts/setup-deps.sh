@@ -9,6 +9,7 @@ packages=(
     libtbb-dev libeigen3-dev libsqlite3-dev zlib1g-dev
     libonnx-dev libprotobuf-dev protobuf-compiler
     libgl-dev libqt6opengl6-dev fonts-dejavu-core
+    poppler-utils
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "common/cpu.h"
+#include "common/error.h"
 
 #include "jobsdock.h"
 #include "preferences.h"
@@ -8,6 +9,8 @@
 #include "projectdocument.h"
 #include "projecttree.h"
 #include "recentfiles.h"
+#include "report.h"
+#include "resultsview.h"
 #include "theme.h"
 #include "traindialog.h"
 #include "workspace.h"
@@ -15,9 +18,11 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -25,6 +30,9 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QThreadPool>
+#include <QUrl>
+
+#include <memory>
 
 namespace frontier::ui {
 
@@ -129,6 +137,9 @@ void MainWindow::createMenus()
     file->addAction(tr("Import &ONNX Model..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I),
                     this, &MainWindow::importOnnx);
     file->addSeparator();
+    file->addAction(tr("Export &Report..."), QKeySequence(Qt::CTRL | Qt::Key_R), this,
+                    &MainWindow::chooseReport);
+    file->addSeparator();
     file->addAction(tr("&Preferences..."),
                     orFallback(QKeySequence::Preferences, Qt::CTRL | Qt::Key_Comma), this,
                     &MainWindow::editPreferences)
@@ -214,6 +225,72 @@ void MainWindow::newProject()
         return;
     }
     openProject(path);
+}
+
+void MainWindow::chooseReport()
+{
+    QStringList studies;
+    for (const ProjectDocument::Entry &e : m_project->studies())
+        studies << e.path;
+    if (m_project->path().isEmpty() || studies.isEmpty()) {
+        showMessage(tr("Export Report"), tr("Open a project with a study that has run first."));
+        return;
+    }
+    QString study;
+    if (auto *results = qobject_cast<ResultsView *>(m_tabs->currentWidget()))
+        study = results->study();
+    if (study.isEmpty() && studies.size() == 1)
+        study = studies.first();
+    if (study.isEmpty()) {
+        bool ok = false;
+        study = QInputDialog::getItem(this, tr("Export Report"), tr("Study:"), studies, 0, false,
+                                      &ok);
+        if (!ok)
+            return;
+    }
+    const QString start = QFileInfo(m_project->projectFile())
+                              .dir()
+                              .filePath(study + QStringLiteral("-report.html"));
+    QString selected;
+    QString path
+        = QFileDialog::getSaveFileName(this, tr("Export Report"), start,
+                                       tr("HTML report (*.html);;PDF report (*.pdf)"), &selected);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += selected.contains(QLatin1String("pdf")) ? QStringLiteral(".pdf")
+                                                        : QStringLiteral(".html");
+    exportReport(study, path);
+}
+
+Job *MainWindow::exportReport(const QString &study, const QString &path, bool open)
+{
+    if (m_project->path().isEmpty())
+        return nullptr;
+    auto document = std::make_shared<report::ReportDocument>();
+    report::ReportRequest request;
+    request.project = m_project->projectFile().toStdString();
+    request.study = study.toStdString();
+    request.command = "frontier report --project '" + request.project + "' --study " + request.study
+                      + " --out '" + path.toStdString() + "'";
+    Job *job = m_jobs->start(tr("Report of %1").arg(study), [document, request](JobContext &ctx) {
+        *document = report::buildReport(request, &ctx.progress());
+    });
+    connect(job, &Job::stateChanged, this, [this, document, path, open](Job::State state) {
+        if (state != Job::State::Succeeded)
+            return;
+        try {
+            // Qt Charts draws on the GUI thread only.
+            report::writeReport(*document, path.toStdString());
+        } catch (const Error &e) {
+            showMessage(tr("Export Report"), QString::fromUtf8(e.what()));
+            return;
+        }
+        statusBar()->showMessage(tr("Report written to %1").arg(path), 10000);
+        if (open)
+            QDesktopServices::openUrl(QUrl::fromLocalFile(path));
+    });
+    return job;
 }
 
 void MainWindow::chooseProject(bool folder)

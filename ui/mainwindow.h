@@ -18,6 +18,8 @@ class Workspace;
 // through the Workspace; the window itself only wires actions, restores and saves its
 // state (QSettings: geometry, dock layout, recent projects), and reports failures as
 // messages. GUI thread only.
+class Job;
+
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -31,6 +33,11 @@ public:
     // Kept for the first tests and scripts: a folder of models.
     void openProjectFolder(const QString &folder) { openProject(folder); }
     void showModelSummary(const QString &path);
+    // Writes the report of a study of the open project to `path` (.html or .pdf) as a job:
+    // the project is read on a worker thread, the charts are drawn and the file written
+    // on the GUI thread when it finishes; then the file is opened when `open`. Failures
+    // show as the jobs' messages. nullptr when no project is open.
+    Job *exportReport(const QString &study, const QString &path, bool open = true);
 
     ProjectDocument *project() const { return m_project; }
     ProjectTree *projectTree() const { return m_tree; }
@@ -50,6 +57,7 @@ private:
     void importOnnx();
     void trainModel(const QString &dataset = {});
     void editPreferences();
+    void chooseReport();
     void showMessage(const QString &title, const QString &text);
     void updateStatus();
 

@@ -38,26 +38,7 @@ std::string projectPath(const CommandParser &p)
     return p.require(QStringLiteral("project")).toStdString();
 }
 
-// Metric columns in a fixed, readable order: the policy metrics as Metrics::named() lists
-// them, then anything else the trials have.
-std::vector<std::string> orderedMetrics(const StudyResults &r)
-{
-    std::vector<std::string> out;
-    for (const std::string &m : study::knownMetrics()) {
-        if (r.column(m) >= 0)
-            out.push_back(m);
-    }
-    for (const std::string &c : r.columns()) {
-        if (std::find(out.begin(), out.end(), c) == out.end())
-            out.push_back(c);
-    }
-    return out;
-}
-
-QString number(double v)
-{
-    return std::isnan(v) ? QString() : QString::fromStdString(study::numberText(v));
-}
+using study::orderedMetrics;
 
 // For text tables: shares with four decimals, large values without, others 4 digits.
 QString shortNumber(const std::string &metric, double v)
@@ -80,35 +61,10 @@ QString shortNumber(const std::string &metric, double v)
     return QString::number(v, 'g', 4);
 }
 
-QString csvCell(const std::string &text)
-{
-    QString s = QString::fromStdString(text);
-    if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"'))) {
-        s.replace(QLatin1String("\""), QLatin1String("\"\""));
-        s = QLatin1Char('"') + s + QLatin1Char('"');
-    }
-    return s;
-}
-
 // One row per trial: id, hash, knobs, metrics. CSV on stdout.
 void printTrialsCsv(const StudyResults &r, const std::vector<int> &rows)
 {
-    const std::vector<std::string> metrics = orderedMetrics(r);
-    QStringList header{QStringLiteral("trial"), QStringLiteral("hash")};
-    for (const auto &knob : study::TrialConfig().knobColumns())
-        header << QString::fromStdString(knob.first);
-    for (const std::string &m : metrics)
-        header << QString::fromStdString(m);
-    std::printf("%s\n", qPrintable(header.join(QLatin1Char(','))));
-    for (int row : rows) {
-        QStringList cells{QString::number(r.table().trialIds[size_t(row)]),
-                          QString::fromStdString(r.hash(row))};
-        for (const auto &knob : r.config(row).knobColumns())
-            cells << csvCell(knob.second);
-        for (const std::string &m : metrics)
-            cells << number(r.table().at(row, r.column(m)));
-        std::printf("%s\n", qPrintable(cells.join(QLatin1Char(','))));
-    }
+    std::fputs(study::trialsCsv(r, rows).c_str(), stdout);
     std::fflush(stdout);
 }
 

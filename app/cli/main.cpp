@@ -7,13 +7,20 @@
 #include "common/error.h"
 #include "common/progress.h"
 
+#include <QApplication>
 #include <QCoreApplication>
+#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 
 #include <cstdio>
+#include <cstring>
+#include <memory>
+
 #include <exception>
 #include <new>
+#include <unistd.h>
 
 using namespace frontier;
 
@@ -38,6 +45,7 @@ const Entry kCommands[] = {
     {"study", cli::runStudy, "studies in a project file: run, resume, status, trials, front, best"},
     {"sweep", cli::runSweep, "the threshold curve of ARI or HI from cached or your own scores"},
     {"bench", cli::runBench, "measure FP32 inference throughput (parallel vs serial twin)"},
+    {"report", cli::runReport, "a study's report as one HTML or PDF file (fronts, knee, costs)"},
     {"demo", cli::runDemo, "the main job: the default study end to end and its Pareto front"},
 };
 
@@ -60,7 +68,19 @@ void printUsage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    // Reports draw their charts with Qt Charts, which needs a QApplication; no window is
+    // shown, so the offscreen platform serves where nothing else is asked for.
+    const bool report = argc > 1 && std::strcmp(argv[1], "report") == 0;
+    if (report && !qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (report) { // the platform's notes (runtime dir, window hints) are not the user's concern
+        QLoggingCategory::setFilterRules(QStringLiteral("qt.qpa.*=false"));
+        if (!qEnvironmentVariableIsSet("XDG_RUNTIME_DIR"))
+            qputenv("XDG_RUNTIME_DIR", QDir::tempPath().toLocal8Bit() + "/frontier-runtime-"
+                                           + QByteArray::number(qlonglong(getuid())));
+    }
+    std::unique_ptr<QCoreApplication> app = report ? std::make_unique<QApplication>(argc, argv)
+                                                   : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("frontier"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FRONTIER_VERSION));
 

@@ -2,6 +2,8 @@
 
 #include "constraint.h"
 #include "hypervolume.h"
+#include "specreader.h"
+#include "studyspec.h"
 
 #include "common/error.h"
 #include "store/project.h"
@@ -253,6 +255,66 @@ FrontResult storeFront(store::Project &project, int64_t studyId,
     record.kneeTrialId = f.knee >= 0 ? results.table().trialIds[size_t(f.knee)] : 0;
     project.putFront(record);
     return f;
+}
+
+std::vector<std::string> orderedMetrics(const StudyResults &results)
+{
+    std::vector<std::string> out;
+    for (const std::string &m : knownMetrics()) {
+        if (results.column(m) >= 0)
+            out.push_back(m);
+    }
+    for (const std::string &c : results.columns()) {
+        if (std::find(out.begin(), out.end(), c) == out.end())
+            out.push_back(c);
+    }
+    return out;
+}
+
+namespace {
+
+std::string csvCell(const std::string &text)
+{
+    if (text.find_first_of(",\"\n") == std::string::npos)
+        return text;
+    std::string s = "\"";
+    for (char ch : text) {
+        if (ch == '"')
+            s += '"';
+        s += ch;
+    }
+    return s + "\"";
+}
+
+} // namespace
+
+std::string trialsCsv(const StudyResults &results, const std::vector<int> &rows)
+{
+    const std::vector<std::string> metrics = orderedMetrics(results);
+    std::string out = "trial,hash";
+    for (const auto &knob : TrialConfig().knobColumns())
+        out.append(",").append(knob.first);
+    for (const std::string &m : metrics)
+        out.append(",").append(m);
+    out += "\n";
+    std::vector<int> columns;
+    for (const std::string &m : metrics)
+        columns.push_back(results.column(m));
+    for (int row : rows) {
+        out.append(std::to_string(results.table().trialIds[size_t(row)]))
+            .append(",")
+            .append(results.hash(row));
+        for (const auto &knob : results.config(row).knobColumns())
+            out.append(",").append(csvCell(knob.second));
+        for (int c : columns) {
+            const double v = results.table().at(row, c);
+            out.append(",");
+            if (!std::isnan(v))
+                out.append(numberText(v));
+        }
+        out += "\n";
+    }
+    return out;
 }
 
 } // namespace frontier::study

@@ -103,6 +103,15 @@ std::vector<FrontResult> computeGroupedFronts(const StudyResults &results,
 FrontResult computeBoundFront(const StudyResults &results, const std::vector<Objective> &objectives,
                               const FrontScope &scope);
 
+// Metric columns in a fixed, readable order: the policy metrics as knownMetrics() lists
+// them, then anything else the trials have.
+std::vector<std::string> orderedMetrics(const StudyResults &results);
+
+// The rows as CSV, one line per trial: trial id, hash, every knob column, every metric
+// (raw values, numberText()); what `frontier study trials|front --csv` print and reports
+// write. Text cells with commas or quotes are quoted.
+std::string trialsCsv(const StudyResults &results, const std::vector<int> &rows);
+
 // Computes the front and stores it in the project file (store::Project::putFront).
 FrontResult storeFront(store::Project &project, int64_t studyId,
                        const std::vector<Objective> &objectives,
