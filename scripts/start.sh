@@ -2,7 +2,8 @@
 # The main job on the built-in data: installs what is missing, builds, and runs the
 # default study (synth-digits; mlp and lenet; int2..int8, fp16 and sc variants; ARI and
 # HI policies on asic45 and a Cortex-M4F) into out/default.frontier, printing its Pareto
-# front. Opens the desktop workbench on that project when a display is available.
+# front, and writes its report (out/default-report.html and .pdf). Opens the desktop
+# workbench on that project when a display is available.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,6 +19,15 @@ build_dir=${FRONTIER_BUILD_DIR:-$root/build}
 out=${FRONTIER_OUT:-$root/out}
 mkdir -p "$out"
 "$build_dir/bin/frontier" demo --out "$out" "$@"
+
+# The default study's report, for reading and handing on.
+if (($# == 0)); then
+    for ext in html pdf; do
+        "$build_dir/bin/frontier" report --project "$out/default.frontier" --study default \
+            --out "$out/default-report.$ext" >/dev/null
+    done
+    echo "report: $out/default-report.html and $out/default-report.pdf"
+fi
 
 if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" && -x "$build_dir/bin/frontier-gui" ]]; then
     "$build_dir/bin/frontier-gui" "$out/default.frontier" &

@@ -137,7 +137,7 @@ void MainWindow::createMenus()
     file->addAction(tr("Import &ONNX Model..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I),
                     this, &MainWindow::importOnnx);
     file->addSeparator();
-    file->addAction(tr("Export &Report..."), QKeySequence(Qt::CTRL | Qt::Key_R), this,
+    file->addAction(tr("Export &Report..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
                     &MainWindow::chooseReport);
     file->addSeparator();
     file->addAction(tr("&Preferences..."),

@@ -114,8 +114,11 @@ std::string ruleTitle(const std::string &rule)
             return "PDF q = " + study::numberText(r.parameter());
         case policy::ThresholdRule::Kind::Fidelity:
             return "fidelity ≥ " + study::numberText(r.parameter());
-        case policy::ThresholdRule::Kind::Value:
-            return "τ = " + study::numberText(r.parameter());
+        case policy::ThresholdRule::Kind::Value: {
+            char buffer[48];
+            std::snprintf(buffer, sizeof buffer, "τ = %.4g", r.parameter());
+            return buffer;
+        }
         }
     } catch (const Error &) {
     }
@@ -532,6 +535,36 @@ Section recommendationSection(const Context &c, QJsonObject &json)
     return s;
 }
 
+// Points of a scatter that fall on the same spot of a chart (one cell of a fine grid over
+// its axes, log where the axis is) are drawn once: tens of thousands of trials make the
+// same picture from a few thousand marks, and the file stays small.
+std::vector<ChartPoint> thinned(const std::vector<ChartPoint> &points, bool logX, bool logY,
+                                int cellsX = 500, int cellsY = 300)
+{
+    if (points.size() <= 2000)
+        return points;
+    auto axis = [](double v, bool log) {
+        return log ? std::log10(std::max(v, 1e-300)) : v;
+    };
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (const ChartPoint &p : points) {
+        x0 = std::min(x0, axis(p.x, logX));
+        x1 = std::max(x1, axis(p.x, logX));
+        y0 = std::min(y0, axis(p.y, logY));
+        y1 = std::max(y1, axis(p.y, logY));
+    }
+    const double sx = x1 > x0 ? cellsX / (x1 - x0) : 0, sy = y1 > y0 ? cellsY / (y1 - y0) : 0;
+    std::set<int64_t> seen;
+    std::vector<ChartPoint> out;
+    for (const ChartPoint &p : points) {
+        const int64_t cx = int64_t((axis(p.x, logX) - x0) * sx);
+        const int64_t cy = int64_t((axis(p.y, logY) - y0) * sy);
+        if (seen.insert(cx * (cellsY + 1) + cy).second)
+            out.push_back(p);
+    }
+    return out;
+}
+
 // ---- 3. Fronts -------------------------------------------------------------------------
 
 bool spansDecades(const std::vector<double> &values)
@@ -629,8 +662,12 @@ Section frontsSection(const Context &c, QJsonObject &json)
         }
         std::sort(familyOrder.begin(), familyOrder.end(),
                   [](const auto &a, const auto &b) { return policyColour(a) < policyColour(b); });
-        for (const std::string &policy : familyOrder)
-            chart.series.push_back(families.at(policy));
+        for (const std::string &policy : familyOrder) {
+            ChartSeries series = families.at(policy);
+            series.points = thinned(series.points, chart.logX, chart.logY);
+            chart.series.push_back(std::move(series));
+        }
+        broken.points = thinned(broken.points, chart.logX, chart.logY);
         // The y axis starts at the feasible region when constraints cut trials away.
         int below = 0;
         if (!c.constraints.empty() && !families.empty()) {
@@ -818,6 +855,25 @@ Section frontTableSection(const Context &c, QJsonObject &json)
         t.caption += " Knees: trial " + join(kneeIds, ", trial ") + ".";
     t.highlightRow = -1;
     t.csv = study::trialsCsv(c.results, rows);
+    // A printed page lists a long front by evenly spaced rows per device and the knee.
+    const size_t kPrintedPerDevice = 40;
+    if (rows.size() > kPrintedPerDevice * c.fronts.size()) {
+        size_t start = 0;
+        for (const FrontResult &f : c.fronts) {
+            const size_t n = f.rows.size();
+            for (size_t i = 0; i < n; ++i) {
+                const bool even = n <= kPrintedPerDevice
+                                  || i * (kPrintedPerDevice - 1) % (n - 1) < kPrintedPerDevice - 1;
+                if (even || rows[start + i] == f.knee)
+                    t.printRows.push_back(int(start + i));
+            }
+            start += n;
+        }
+        t.printNote = "This page lists " + std::to_string(t.printRows.size()) + " of the "
+                      + std::to_string(rows.size())
+                      + " front trials, evenly spaced along each device's front, and the knees; "
+                        "the HTML report and front.csv (--csv) hold all of them.";
+    }
     s.blocks.push_back(Block::of(t));
     json[QStringLiteral("front_table")] = rowsJson;
     return s;
@@ -951,6 +1007,14 @@ Section thresholdSection(const Context &c, QJsonObject &json)
         }
         shares.series = {acc, esc};
         energy.series = {en};
+        // The τ axis ends at the largest threshold (margins and probabilities: at most 1).
+        double tauMax = 0;
+        for (const Point &p : points)
+            tauMax = std::max(tauMax, p.tau);
+        if (tauMax > 0) {
+            const double step = std::pow(10.0, std::floor(std::log10(tauMax)));
+            shares.xMax = energy.xMax = std::ceil(tauMax / step - 1e-9) * step;
+        }
         s.blocks.push_back(Block::heading(title));
         s.blocks.push_back(Block::of(shares));
         s.blocks.push_back(Block::of(energy));

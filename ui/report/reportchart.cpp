@@ -134,8 +134,11 @@ QChart *buildChart(const Chart &spec)
     for (const ChartMarker &m : spec.markers)
         xr.add(m.x);
     const bool nonNegativeX = xr.empty() || xr.lo >= 0;
+    const bool nonNegativeY = yr.empty() || yr.lo >= 0;
     if (!std::isnan(spec.xMin))
         xr.lo = spec.xMin;
+    if (!std::isnan(spec.xMax))
+        xr.hi = spec.xMax;
     if (!std::isnan(spec.yMin))
         yr.lo = spec.yMin;
     if (!std::isnan(spec.yMax))
@@ -176,10 +179,12 @@ QChart *buildChart(const Chart &spec)
     }
 
     const bool shares = spec.yTitle.find("(%)") != std::string::npos;
-    QAbstractAxis *x = makeAxis(spec.logX, xr, QString::fromStdString(spec.xTitle), false,
-                                nonNegativeX ? 0.0 : -INFINITY);
-    QAbstractAxis *y = makeAxis(spec.logY, yr, QString::fromStdString(spec.yTitle), false,
-                                shares ? 0.0 : -INFINITY, shares ? 100.0 : INFINITY);
+    QAbstractAxis *x
+        = makeAxis(spec.logX, xr, QString::fromStdString(spec.xTitle), false,
+                   nonNegativeX ? 0.0 : -INFINITY, std::isnan(spec.xMax) ? INFINITY : spec.xMax);
+    QAbstractAxis *y
+        = makeAxis(spec.logY, yr, QString::fromStdString(spec.yTitle), false,
+                   shares || nonNegativeY ? 0.0 : -INFINITY, shares ? 100.0 : INFINITY);
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
 

@@ -27,6 +27,10 @@ struct Table
     std::vector<bool> numeric; // per column: right-aligned, sorted by value
     int highlightRow = -1;     // the knee, shown bold
     std::string csv;           // what --csv writes, when not the shown cells (raw values)
+    // The rows a printed page shows when not all (empty: all), and what it says instead
+    // of the rest. The HTML and the CSV always hold every row.
+    std::vector<int> printRows;
+    std::string printNote;
 };
 
 struct ChartPoint
@@ -74,6 +78,7 @@ struct Chart
     // Explicit axis bounds (NaN: from the data). A front's chart starts its accuracy axis
     // at the feasible region, so that the front is not squeezed by trials far below it.
     double xMin = NAN;
+    double xMax = NAN;
     double yMin = NAN;
     double yMax = NAN;
 };

@@ -158,6 +158,24 @@ std::string tableHtml(const Table &t, bool interactive)
     return h;
 }
 
+// The rows of a table a printed page shows (Table::printRows), the note said in place of
+// the others.
+Table printedRows(const Table &t)
+{
+    if (t.printRows.empty())
+        return t;
+    Table p = t;
+    p.rows.clear();
+    p.highlightRow = -1;
+    for (int r : t.printRows) {
+        if (r == t.highlightRow)
+            p.highlightRow = int(p.rows.size());
+        p.rows.push_back(t.rows.at(size_t(r)));
+    }
+    p.caption += " " + t.printNote;
+    return p;
+}
+
 // A table too wide for a portrait page, as several tables of at most `width` columns
 // each repeating the first `keys` columns (trial and device), for the PDF.
 std::vector<Table> splitWide(const Table &t, size_t keys = 2, size_t width = 11)
@@ -409,7 +427,7 @@ std::vector<char> renderPdf(const ReportDocument &doc)
                 html = "<pre>" + escape(b.text) + "</pre>";
                 break;
             case Block::Kind::Table:
-                for (const Table &part : splitWide(b.table))
+                for (const Table &part : splitWide(printedRows(b.table)))
                     html += tableHtml(part, false) + "<p></p>";
                 break;
             case Block::Kind::Chart: {
