@@ -613,9 +613,11 @@ Section frontsSection(const Context &c, QJsonObject &json)
     const std::string xm = c.objectives.front().name;
     const std::string ym = c.objectives.size() > 1 ? c.objectives[1].name : "accuracy";
     s.blocks.push_back(Block::paragraph(
-        "One chart per device. Grey dots are every trial of the device, hollow grey ones break "
-        "a constraint; the line is the front of deployable trials, the large marker its knee, "
-        "the dashed line the oracle bound. Hypervolume is the fraction of the box between the "
+        "One chart per device. Dots are every trial of the device in its policy family's colour, "
+        "hollow grey ones break a constraint; the line is the front of deployable trials, the "
+        "star its knee, the dashed line the oracle bound (offloading that knows which samples "
+        "the device gets wrong: a limit, not a configuration). Hypervolume is the fraction of the "
+        "box between the "
         "best and the worst feasible values that the front dominates."));
     QJsonArray frontsJson;
     for (size_t g = 0; g < c.fronts.size(); ++g) {

@@ -224,7 +224,7 @@ QChart *buildChart(const Chart &spec)
             if (s.style == ChartSeries::Style::Bound)
                 pen.setStyle(Qt::DashLine);
             line->setPen(pen);
-            line->setPointsVisible(s.style != ChartSeries::Style::Bound);
+            line->setPointsVisible(true); // a bound of one trial is a point, not a line
             line->setMarkerSize(s.style == ChartSeries::Style::Front ? 7 : 5);
             points(line);
             attach(chart, line, x, y);
