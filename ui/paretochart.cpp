@@ -3,6 +3,7 @@
 #include "theme.h"
 
 #include <QChart>
+#include <QCoreApplication>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -11,9 +12,58 @@
 #include <QToolTip>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 
 namespace frontier::ui {
+
+namespace {
+
+// Policy families: the order of the legend, a name and a marker shape each.
+int familyIndex(policy::PolicyKind kind)
+{
+    switch (kind) {
+    case policy::PolicyKind::Single:
+        return 0;
+    case policy::PolicyKind::Ari:
+        return 1;
+    case policy::PolicyKind::Hi:
+        return 2;
+    case policy::PolicyKind::Ee:
+        return 3;
+    case policy::PolicyKind::EeHi:
+        return 4;
+    case policy::PolicyKind::AriHi:
+        return 5;
+    }
+    return 6;
+}
+
+QString familyName(int family)
+{
+    static const char *names[] = {"single", "ARI", "HI", "EE", "EE-HI", "ARI-HI", "other"};
+    return QCoreApplication::translate("ParetoChart", names[std::clamp(family, 0, 6)]);
+}
+
+QScatterSeries::MarkerShape familyShape(int family)
+{
+    switch (family) {
+    case 0:
+        return QScatterSeries::MarkerShapeCircle;
+    case 1:
+        return QScatterSeries::MarkerShapeRectangle;
+    case 2:
+        return QScatterSeries::MarkerShapeTriangle;
+    case 3:
+        return QScatterSeries::MarkerShapeRotatedRectangle;
+    default:
+        return QScatterSeries::MarkerShapePentagon;
+    }
+}
+
+} // namespace
 
 ParetoChart::ParetoChart(QWidget *parent)
     : ChartView(new QChart, parent)
@@ -136,6 +186,7 @@ void ParetoChart::rebuild()
     for (const Layer &l : m_layers)
         anyFeasible = anyFeasible || !l.feasible.empty();
     QStringList titles;
+    std::set<int> usedFamilies;
     for (size_t li = 0; li < m_layers.size(); ++li) {
         const Layer &l = m_layers[li];
         Drawn &d = m_drawn[li];
@@ -143,6 +194,9 @@ void ParetoChart::rebuild()
         const int cx = l.results->column(m_x);
         const int cy = l.results->column(m_y);
         QList<QPointF> all, infeasible;
+        // Feasible trials by policy family, each family its own marker shape.
+        std::map<int, QList<QPointF>> families;
+        const bool withFamilies = l.results->hasConfigs() && l.results->rows() > 0;
         std::vector<int> everyRow;
         if (l.members.empty()) {
             everyRow.resize(size_t(l.results->rows()));
@@ -164,6 +218,8 @@ void ParetoChart::rebuild()
                 continue;
             }
             all << QPointF(x, y);
+            if (withFamilies)
+                families[familyIndex(l.results->config(r).kind)] << QPointF(x, y);
             minX = std::min(minX, x);
             maxX = std::max(maxX, x);
             minY = std::min(minY, y);
@@ -181,6 +237,27 @@ void ParetoChart::rebuild()
         d.all->setColor(faded);
         d.all->setBorderColor(faded);
         d.all->replace(all);
+        // With policy families known, the families' series draw the points (in the layer's
+        // faded colour, one shape per family) and `all` is kept, invisible, for the legend
+        // count and for mapping points to the widget.
+        if (withFamilies) {
+            d.all->setColor(Qt::transparent);
+            d.all->setBorderColor(Qt::transparent);
+        }
+        for (const auto &[family, points] : families) {
+            auto *series = new QScatterSeries;
+            series->setName(familyName(family));
+            series->setMarkerShape(familyShape(family));
+            series->setMarkerSize(8);
+            series->setColor(faded);
+            series->setBorderColor(faded.darker(108));
+            series->replace(points);
+            c->addSeries(series);
+            series->attachAxis(axisX);
+            series->attachAxis(axisY);
+            c->legend()->markers(series).value(0)->setVisible(false);
+            usedFamilies.insert(family);
+        }
         d.infeasible = new QScatterSeries;
         d.infeasible->setName(
             tr("%1: breaks the constraints (%2)").arg(l.name).arg(infeasible.size()));
@@ -242,6 +319,11 @@ void ParetoChart::rebuild()
             s->attachAxis(axisY);
         }
         c->legend()->markers(line).value(0)->setVisible(false);
+        if (withFamilies) { // the layer's colour in the legend, though `all` draws nothing
+            QLegendMarker *marker = c->legend()->markers(d.all).value(0);
+            marker->setBrush(faded);
+            marker->setPen(QPen(faded));
+        }
         if (infeasible.isEmpty())
             c->legend()->markers(d.infeasible).value(0)->setVisible(false);
         const auto knee = std::lower_bound(d.rows.begin(), d.rows.end(), l.front.knee);
@@ -258,6 +340,18 @@ void ParetoChart::rebuild()
             k->attachAxis(axisY);
         }
         titles << l.name;
+    }
+    // One legend entry per policy family drawn: its shape, in a neutral colour.
+    for (int family : usedFamilies) {
+        auto *key = new QScatterSeries;
+        key->setName(familyName(family));
+        key->setMarkerShape(familyShape(family));
+        key->setMarkerSize(8);
+        key->setColor(palette().color(QPalette::Mid));
+        key->setBorderColor(palette().color(QPalette::Mid));
+        c->addSeries(key);
+        key->attachAxis(axisX);
+        key->attachAxis(axisY);
     }
     m_selected = new QScatterSeries;
     m_selected->setName(tr("selected"));

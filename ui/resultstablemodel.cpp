@@ -1,5 +1,7 @@
 #include "resultstablemodel.h"
 
+#include "study/specreader.h"
+
 #include <QFont>
 
 #include <algorithm>
@@ -53,6 +55,13 @@ void ResultsTableModel::setSets(std::vector<std::shared_ptr<const ResultSet>> se
             m_metrics.push_back(p);
     }
     m_metrics.insert(m_metrics.end(), names.begin(), names.end());
+    // A metric named like a knob column (decision_tau) is shown in that column only.
+    m_metrics.erase(std::remove_if(m_metrics.begin(), m_metrics.end(),
+                                   [this](const std::string &m) {
+                                       return std::find(m_knobs.begin(), m_knobs.end(), m)
+                                              != m_knobs.end();
+                                   }),
+                    m_metrics.end());
     m_metricColumns.assign(m_sets.size(), {});
     m_info.clear();
     for (size_t m = 0; m < m_metrics.size(); ++m) {
@@ -169,17 +178,20 @@ QVariant ResultsTableModel::data(const QModelIndex &index, int role) const
         const auto knobs = rs.results.config(row).knobColumns();
         const std::string &name = m_knobs[size_t(column - kFixedColumns)];
         for (const auto &[knob, value] : knobs) {
-            if (knob == name)
+            if (knob == name && !value.empty())
                 return QString::fromStdString(value);
         }
-        return QString();
+        // The effective value when the knob is not set (an lr decision's threshold).
+        const int c = rs.results.column(name);
+        const double v = c < 0 ? NAN : rs.results.table().at(row, c);
+        return std::isnan(v) ? QString() : QString::fromStdString(study::numberText(v));
     }
     if (column < metricEnd) {
         const int m = column - knobEnd;
         const double v = metricValue(set, row, m);
         if (raw)
             return std::isnan(v) ? QVariant(-std::numeric_limits<double>::infinity()) : QVariant(v);
-        return m_info[size_t(m)].format(v);
+        return m_info[size_t(m)].number(v);
     }
     return raw ? QVariant(onFront(set, row))
                : QVariant(onFront(set, row) ? QStringLiteral("✓") : QString());
@@ -204,9 +216,7 @@ QVariant ResultsTableModel::headerData(int section, Qt::Orientation orientation,
     if (section < knobEnd)
         return QString::fromStdString(m_knobs[size_t(section - kFixedColumns)]);
     if (section < metricEnd) {
-        const MetricInfo &info = m_info[size_t(section - knobEnd)];
-        return info.unit.isEmpty() ? info.name
-                                   : QStringLiteral("%1 (%2)").arg(info.name, info.unit);
+        return m_info[size_t(section - knobEnd)].columnHeader();
     }
     return tr("front");
 }
@@ -217,17 +227,22 @@ QString ResultsTableModel::csv() const
         = {QStringLiteral("study"), QStringLiteral("trial"), QStringLiteral("configuration")};
     for (const std::string &k : m_knobs)
         header << QString::fromStdString(k);
-    for (const std::string &m : m_metrics)
-        header << QString::fromStdString(m);
+    for (const MetricInfo &info : m_info)
+        header << csvField(info.columnHeader());
     header << QStringLiteral("front");
     QStringList lines = {header.join(QLatin1Char(','))};
     for (int r = 0; r < rowCount(); ++r) {
         QStringList row;
         for (int c = 0; c < columnCount(); ++c) {
             const QVariant v = data(index(r, c), Qt::UserRole);
+            const int knobEnd = kFixedColumns + int(m_knobs.size());
             if (v.typeId() == QMetaType::Double) {
+                // In the column's unit, as its header says.
+                const double scale = c >= knobEnd && c < knobEnd + int(m_info.size())
+                                         ? m_info[size_t(c - knobEnd)].scale
+                                         : 1.0;
                 const double d = v.toDouble();
-                row << (std::isinf(d) ? QString() : QString::number(d, 'g', 12));
+                row << (std::isinf(d) ? QString() : QString::number(d * scale, 'g', 12));
             } else if (v.typeId() == QMetaType::Bool) {
                 row << (v.toBool() ? QStringLiteral("1") : QStringLiteral("0"));
             } else {

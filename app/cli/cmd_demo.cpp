@@ -10,6 +10,7 @@
 #include "common/fileutil.h"
 #include "store/project.h"
 #include "study/constraint.h"
+#include "study/metricformat.h"
 #include "study/specreader.h"
 #include "study/studylibrary.h"
 #include "study/studyresults.h"
@@ -27,19 +28,6 @@
 namespace frontier::cli {
 
 namespace {
-
-QString share(double v)
-{
-    return std::isnan(v) ? QString() : percent(v);
-}
-
-QString pj(double v)
-{
-    if (std::isnan(v))
-        return QString();
-    return v >= 1e6 ? QString::number(v / 1e6, 'f', 2) + QStringLiteral(" uJ")
-                    : QString::number(v / 1e3, 'f', 1) + QStringLiteral(" nJ");
-}
 
 QJsonObject rowJson(const study::StudyResults &r, int row)
 {
@@ -246,36 +234,58 @@ int runDemo(const QStringList &args)
     for (const auto &[name, path] : modelFiles)
         std::printf("model    %s -> %s\n", name.c_str(), qPrintable(path));
     std::printf("\nBaselines (fp32 for every sample on %s):\n", spec.devices.front().c_str());
-    TextTable base({QStringLiteral("model"), QStringLiteral("accuracy"), QStringLiteral("energy"),
-                    QStringLiteral("latency us")});
-    for (int r : baselines) {
-        base.addRow({QString::fromStdString(results.config(r).tiers.front().model),
-                     share(results.table().at(r, accuracy)), pj(results.table().at(r, energy)),
-                     fmt(results.table().at(r, results.column("latency_us")), 1)});
+    // One unit per column, chosen from the rows a table shows (study::MetricFormat).
+    auto formatOf = [&](const char *metric, const std::vector<int> &rows) {
+        std::vector<double> values;
+        const int c = results.column(metric);
+        for (int r : rows)
+            values.push_back(c < 0 ? NAN : results.table().at(r, c));
+        return study::MetricFormat::forValues(metric, values);
+    };
+    auto cell = [&](const study::MetricFormat &f, int r) {
+        const int c = results.column(f.metric);
+        return QString::fromStdString(f.number(c < 0 ? NAN : results.table().at(r, c)));
+    };
+    auto header = [](const study::MetricFormat &f) {
+        return QString::fromStdString(f.columnHeader());
+    };
+    {
+        const auto fa = formatOf("accuracy", baselines), fe = formatOf("energy_pj", baselines),
+                   fl = formatOf("latency_us", baselines);
+        TextTable base({QStringLiteral("model"), header(fa), header(fe), header(fl)});
+        for (int r : baselines)
+            base.addRow({QString::fromStdString(results.config(r).tiers.front().model), cell(fa, r),
+                         cell(fe, r), cell(fl, r)});
+        base.print();
     }
-    base.print();
-    TextTable table({QStringLiteral("trial"), QStringLiteral("policy"), QStringLiteral("tiers"),
-                     QStringLiteral("threshold"), QStringLiteral("device"),
-                     QStringLiteral("accuracy"), QStringLiteral("escalated"),
-                     QStringLiteral("energy"), QStringLiteral("saving"), QStringLiteral("same")});
-    auto addRow = [&](TextTable &t, int r, const QString &extra) {
-        const study::TrialConfig &c = results.config(r);
-        std::string threshold = c.tauRule;
-        if (c.offloads()) {
-            threshold = c.decision.label();
-            if (!std::isnan(c.decisionTau))
-                threshold.append(" ").append(study::numberText(c.decisionTau));
+    // A table of trials: configuration, accuracy, escalation, energy and saving.
+    auto printTrials = [&](const std::vector<int> &rows, const std::vector<QString> &extras,
+                           const QString &extraHeader) {
+        const auto fa = formatOf("accuracy", rows), fe = formatOf("escalated", rows),
+                   fen = formatOf("energy_pj", rows), fs = formatOf("energy_saving", rows);
+        TextTable t({QStringLiteral("trial"), QStringLiteral("policy"), QStringLiteral("tiers"),
+                     QStringLiteral("threshold"), QStringLiteral("device"), header(fa), header(fe),
+                     header(fen), header(fs), extraHeader});
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const int r = rows[i];
+            const study::TrialConfig &c = results.config(r);
+            std::string threshold = c.tauRule;
+            if (c.offloads()) {
+                threshold = c.decision.label();
+                if (!std::isnan(c.decisionTau))
+                    threshold.append(" ").append(study::numberText(c.decisionTau));
+            }
+            t.addRow({QString::number(results.table().trialIds[size_t(r)])
+                          + (std::find(knees.begin(), knees.end(), r) != knees.end()
+                                 ? QStringLiteral("*")
+                                 : QString()),
+                      QString::fromStdString(policy::policyName(c.kind)),
+                      QString::fromStdString(c.knobColumns()[1].second),
+                      QString::fromStdString(threshold), QString::fromStdString(c.device),
+                      cell(fa, r), cell(fe, r), cell(fen, r), cell(fs, r),
+                      i < extras.size() ? extras[i] : QString()});
         }
-        t.addRow(
-            {QString::number(results.table().trialIds[size_t(r)])
-                 + (std::find(knees.begin(), knees.end(), r) != knees.end() ? QStringLiteral("*")
-                                                                            : QString()),
-             QString::fromStdString(policy::policyName(c.kind)),
-             QString::fromStdString(c.knobColumns()[1].second), QString::fromStdString(threshold),
-             QString::fromStdString(c.device), share(results.table().at(r, accuracy)),
-             share(results.table().at(r, results.column("escalated"))),
-             pj(results.table().at(r, energy)),
-             savingText(results.table().at(r, results.column("energy_saving"))), extra});
+        t.print();
     };
     // Trials with the same outcome (e.g. thresholds between the same two margins) are
     // shown once.
@@ -285,7 +295,6 @@ int runDemo(const QStringList &args)
                     f.group.c_str(), study::objectivesToString(spec.objectives).c_str(),
                     spec.constraints.empty() ? "no constraint" : spec.constraints.front().c_str(),
                     f.rows.size(), f.candidates, f.normalisedHypervolume);
-        TextTable deviceTable = table;
         std::vector<std::pair<int, int>> shown; // row, how many more with the same outcome
         for (int r : byEnergy(f.rows)) {
             if (!shown.empty()) {
@@ -298,23 +307,20 @@ int runDemo(const QStringList &args)
             }
             shown.push_back({r, 0});
         }
-        for (const auto &[r, more] : shown)
-            addRow(deviceTable, r, more > 0 ? QStringLiteral("+%1").arg(more) : QString());
-        deviceTable.print();
+        std::vector<int> rows;
+        std::vector<QString> same;
+        for (const auto &[r, more] : shown) {
+            rows.push_back(r);
+            same.push_back(more > 0 ? QStringLiteral("+%1").arg(more) : QString());
+        }
+        printTrials(rows, same, QStringLiteral("same"));
     }
     std::printf("('same': further trials on the front with the same accuracy and energy; "
                 "oracle trials are bounds and are not on fronts)\n");
     if (!best.empty()) {
         std::printf("\nLeast energy per device with %s:\n",
                     spec.constraints.empty() ? "no constraint" : spec.constraints.front().c_str());
-        TextTable bestTable({QStringLiteral("trial"), QStringLiteral("policy"),
-                             QStringLiteral("tiers"), QStringLiteral("threshold"),
-                             QStringLiteral("device"), QStringLiteral("accuracy"),
-                             QStringLiteral("escalated"), QStringLiteral("energy"),
-                             QStringLiteral("saving"), QString()});
-        for (int r : best)
-            addRow(bestTable, r, QString());
-        bestTable.print();
+        printTrials(best, {}, QString());
     }
     std::printf("\nMore: frontier study trials --project %s --study %s --csv\n",
                 qPrintable(projectPath), spec.name.c_str());

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "store/project.h"
 #include "study/constraint.h"
+#include "study/metricformat.h"
 #include "study/specreader.h"
 #include "study/studylibrary.h"
 #include "study/studyresults.h"
@@ -40,27 +41,6 @@ std::string projectPath(const CommandParser &p)
 
 using study::orderedMetrics;
 
-// For text tables: shares with four decimals, large values without, others 4 digits.
-QString shortNumber(const std::string &metric, double v)
-{
-    if (std::isnan(v))
-        return QString();
-    if (metric.size() >= 6 && metric.compare(metric.size() - 6, 6, "saving") == 0)
-        return savingText(v);
-    if ((metric == "tau" || metric == "decision_tau") && v > 0 && v < 1e-300)
-        return thresholdText(v);
-    static const std::vector<std::string> shares{
-        "accuracy",       "fidelity",      "escalated",
-        "offloaded",      "energy_saving", "device_energy_saving",
-        "latency_saving", "tau",           "decision_tau"};
-    if (std::find(shares.begin(), shares.end(), metric) != shares.end()
-        || metric.rfind("reached_", 0) == 0)
-        return QString::number(v, 'f', 4);
-    if (std::abs(v) >= 100)
-        return withThousands((long long)std::llround(v));
-    return QString::number(v, 'g', 4);
-}
-
 // One row per trial: id, hash, knobs, metrics. CSV on stdout.
 void printTrialsCsv(const StudyResults &r, const std::vector<int> &rows)
 {
@@ -93,8 +73,16 @@ void printTrialsTable(const StudyResults &r, const std::vector<int> &rows,
 {
     QStringList header{QStringLiteral("trial"), QStringLiteral("policy"), QStringLiteral("tiers"),
                        QStringLiteral("knobs"), QStringLiteral("device")};
-    for (const std::string &m : metrics)
-        header << QString::fromStdString(m);
+    // One unit per column, chosen from the values it shows (study::MetricFormat).
+    std::vector<study::MetricFormat> formats;
+    for (const std::string &m : metrics) {
+        std::vector<double> values;
+        const int col = r.column(m);
+        for (int row : rows)
+            values.push_back(col < 0 ? NAN : r.table().at(row, col));
+        formats.push_back(study::MetricFormat::forValues(m, values));
+        header << QString::fromStdString(formats.back().columnHeader());
+    }
     TextTable table(header);
     for (int row : rows) {
         const study::TrialConfig &c = r.config(row);
@@ -110,9 +98,10 @@ void printTrialsTable(const StudyResults &r, const std::vector<int> &rows,
                           QString::fromStdString(policy::policyName(c.kind)),
                           QString::fromStdString(c.knobColumns()[1].second), knobs,
                           QString::fromStdString(c.device)};
-        for (const std::string &m : metrics) {
-            const int col = r.column(m);
-            cells << (col < 0 ? QString() : shortNumber(m, r.table().at(row, col)));
+        for (size_t m = 0; m < metrics.size(); ++m) {
+            const int col = r.column(metrics[m]);
+            cells << (col < 0 ? QString()
+                              : QString::fromStdString(formats[m].number(r.table().at(row, col))));
         }
         table.addRow(cells);
     }
@@ -458,11 +447,15 @@ int front(const QStringList &args)
         firstGroup = false;
         const std::vector<int> rows = sortedRows(f);
         std::string reference;
+        // In the units of the table's columns.
         for (size_t j = 0; j < objectives.size(); ++j) {
-            char buffer[64];
-            std::snprintf(buffer, sizeof buffer, "%s%s %g", j ? ", " : "",
-                          objectives[j].name.c_str(), f.reference[j]);
-            reference += buffer;
+            std::vector<double> values;
+            const int col = r.column(objectives[j].name);
+            for (int row : rows)
+                values.push_back(r.table().at(row, col));
+            const study::MetricFormat mf
+                = study::MetricFormat::forValues(objectives[j].name, values);
+            reference += (j ? ", " : "") + mf.shortTitle + " " + mf.text(f.reference[j]);
         }
         const std::string title
             = groupBy.empty() ? "front of " + name : groupBy + " " + f.group + ": front of " + name;

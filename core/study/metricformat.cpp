@@ -76,11 +76,34 @@ std::string MetricFormat::titleOf(const std::string &metric)
     return t;
 }
 
+std::string MetricFormat::shortTitleOf(const std::string &metric)
+{
+    static const std::map<std::string, std::string> titles{
+        {"fidelity", "fidelity"},
+        {"energy_pj", "energy"},
+        {"energy_p95_pj", "p95 energy"},
+        {"device_energy_pj", "device energy"},
+        {"device_energy_p95_pj", "p95 device energy"},
+        {"latency_us", "latency"},
+        {"latency_p95_us", "p95 latency"},
+        {"memory_bytes", "memory"},
+        {"energy_saving", "saving"},
+        {"device_energy_saving", "device saving"},
+        {"latency_saving", "latency saving"},
+        {"tau", "τ"},
+        {"decision_tau", "decision τ"},
+        {"intermittent_latency_s", "intermittent latency"},
+    };
+    const auto it = titles.find(metric);
+    return it != titles.end() ? it->second : titleOf(metric);
+}
+
 MetricFormat MetricFormat::of(const std::string &metric, double typical)
 {
     MetricFormat f;
     f.metric = metric;
     f.title = titleOf(metric);
+    f.shortTitle = shortTitleOf(metric);
     const double v = std::isfinite(typical) ? std::abs(typical) : 0.0;
     if (endsWith(metric, "_pj")) {
         f.kind = Kind::Energy;
@@ -147,6 +170,11 @@ MetricFormat MetricFormat::forValues(const std::string &metric, const std::vecto
 std::string MetricFormat::header() const
 {
     return unit.empty() ? title : title + " (" + unit + ")";
+}
+
+std::string MetricFormat::columnHeader() const
+{
+    return unit.empty() ? shortTitle : shortTitle + " (" + unit + ")";
 }
 
 std::string MetricFormat::number(double raw) const

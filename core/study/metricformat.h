@@ -15,10 +15,11 @@ struct MetricFormat
 {
     enum class Kind { Energy, Time, Bytes, Share, Saving, Threshold, Count, Other };
 
-    std::string metric; // the stored name, e.g. "energy_pj"
-    std::string title;  // "energy per inference"
-    std::string unit;   // "µJ", "%", "ms", "KiB" or ""
-    double scale = 1.0; // shown value = raw × scale
+    std::string metric;     // the stored name, e.g. "energy_pj"
+    std::string title;      // "energy per inference"
+    std::string shortTitle; // "energy": table columns
+    std::string unit;       // "µJ", "%", "ms", "KiB" or ""
+    double scale = 1.0;     // shown value = raw × scale
     Kind kind = Kind::Other;
     bool maximize = false; // more is better (the default objective sense)
 
@@ -30,6 +31,8 @@ struct MetricFormat
     // "energy per inference (µJ)"; the title alone for unitless metrics. Headers of tables
     // and CSV files and chart axes all use it.
     std::string header() const;
+    // "energy (µJ)": the header of a table column (CLI tables, the results table, CSV).
+    std::string columnHeader() const;
     // The number in this column's unit without the unit ("1.234"; shares "97.25"); ""
     // for NaN. Savings below zero as "175× more", thresholds at the smallest double as
     // "0⁺".
@@ -38,6 +41,7 @@ struct MetricFormat
     std::string text(double raw) const;
     // A human name for any metric, including the ones only some trials have.
     static std::string titleOf(const std::string &metric);
+    static std::string shortTitleOf(const std::string &metric);
 };
 
 } // namespace frontier::study

@@ -290,7 +290,16 @@ std::string csvCell(const std::string &text)
 
 std::string trialsCsv(const StudyResults &results, const std::vector<int> &rows)
 {
-    const std::vector<std::string> metrics = orderedMetrics(results);
+    // A metric named like a knob column (decision_tau: the threshold a decision module
+    // used) fills that column where the knob is not set, rather than repeating it.
+    std::vector<std::string> metrics;
+    std::vector<std::string> knobNames;
+    for (const auto &knob : TrialConfig().knobColumns())
+        knobNames.push_back(knob.first);
+    for (const std::string &m : orderedMetrics(results)) {
+        if (std::find(knobNames.begin(), knobNames.end(), m) == knobNames.end())
+            metrics.push_back(m);
+    }
     std::string out = "trial,hash";
     for (const auto &knob : TrialConfig().knobColumns())
         out.append(",").append(knob.first);
@@ -304,8 +313,16 @@ std::string trialsCsv(const StudyResults &results, const std::vector<int> &rows)
         out.append(std::to_string(results.table().trialIds[size_t(row)]))
             .append(",")
             .append(results.hash(row));
-        for (const auto &knob : results.config(row).knobColumns())
-            out.append(",").append(csvCell(knob.second));
+        for (const auto &knob : results.config(row).knobColumns()) {
+            out.append(",");
+            if (!knob.second.empty()) {
+                out.append(csvCell(knob.second));
+            } else if (const int c = results.column(knob.first); c >= 0) {
+                const double v = results.table().at(row, c);
+                if (!std::isnan(v))
+                    out.append(numberText(v));
+            }
+        }
         for (int c : columns) {
             const double v = results.table().at(row, c);
             out.append(",");

@@ -15,9 +15,12 @@
 #include "workspace.h"
 
 #include "store/project.h"
+#include "study/metricformat.h"
 #include "study/studyresults.h"
 #include "study/studyspec.h"
 
+#include <QAbstractAxis>
+#include <QChart>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -75,7 +78,8 @@ private Q_SLOTS:
     void runStudyFromGui();
     void paretoMatchesCore();
     void chartAndTableAreLinked();
-    void overlayAndLogAxes();
+    void oneUnitPerColumnInTableChartAndCsv();
+    void overlayAndLogAxes(); // closes the window: last
 
 private:
     QTemporaryDir m_dir;
@@ -293,6 +297,60 @@ void TestStudy::overlayAndLogAxes()
     QVERIFY(m_results->chart()->csv().count(QLatin1Char('\n')) == 8 + 3 * 13 + 4 + 6 + 1);
     m_window->close();
     m_window.reset();
+}
+
+// Every metric column of the results table: its header names the unit its cells are in
+// (the unit study::MetricFormat picks from the column's values), the chart's axes say the
+// same, no raw metric name ("latency_us (s)") is shown, and the CSV export's header carries
+// the unit its numbers are in.
+void TestStudy::oneUnitPerColumnInTableChartAndCsv()
+{
+    QVERIFY(m_results);
+    ui::ResultsTableModel *model = m_results->tableModel();
+    const study::StudyResults &results = m_results->chart()->layers()[0].results[0];
+    const QString csv = model->csv();
+    const QStringList csvHeader = csv.section(QLatin1Char('\n'), 0, 0).split(QLatin1Char(','));
+    const QStringList firstRow = csv.section(QLatin1Char('\n'), 1, 1).split(QLatin1Char(','));
+    int checked = 0;
+    for (const std::string &metric : results.columns()) {
+        const int column = model->metricColumn(metric);
+        if (column < 0)
+            continue; // shown in a knob column (decision_tau)
+        std::vector<double> values;
+        for (int r = 0; r < model->rowCount(); ++r)
+            values.push_back(model->data(model->index(r, column), Qt::UserRole).toDouble());
+        for (double &v : values) {
+            if (std::isinf(v))
+                v = NAN;
+        }
+        const study::MetricFormat f = study::MetricFormat::forValues(metric, values);
+        const QString header
+            = model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        QCOMPARE(header, QString::fromStdString(f.columnHeader()));
+        QVERIFY2(!header.contains(QString::fromStdString(metric)) || f.shortTitle == metric,
+                 qPrintable(header));
+        QVERIFY2(!header.contains(QLatin1String("_us")) && !header.contains(QLatin1String("_pj")),
+                 qPrintable(header));
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const QString cell = model->data(model->index(r, column), Qt::DisplayRole).toString();
+            QCOMPARE(cell, QString::fromStdString(f.number(values[size_t(r)])));
+        }
+        // The CSV: the same header, numbers in that unit.
+        QCOMPARE(csvHeader.value(column),
+                 header.contains(QLatin1Char(',')) ? QStringLiteral("\"%1\"").arg(header) : header);
+        if (!std::isnan(values[0]))
+            QCOMPARE(firstRow.value(column).toDouble(), values[0] * f.scale);
+        ++checked;
+    }
+    QVERIFY(checked >= 8);
+    // The chart's axes: energy and accuracy with the units of the rule.
+    for (QAbstractAxis *axis : m_results->chart()->chart()->axes()) {
+        const QString title = axis->titleText();
+        QVERIFY2(title.contains(QLatin1String("energy per inference ("))
+                     || title.contains(QLatin1String("accuracy (%)")),
+                 qPrintable(title));
+        QVERIFY2(!title.contains(QLatin1String("_pj")), qPrintable(title));
+    }
 }
 
 QTEST_MAIN(TestStudy)

@@ -216,11 +216,12 @@ std::vector<std::string> shownMetrics(const Context &c)
 {
     std::vector<std::string> out;
     for (const std::string &m : study::knownMetrics()) {
-        if (c.results.column(m) >= 0 && m.rfind("reached_", 0) != 0)
+        if (c.results.column(m) >= 0 && m != "tau" && m != "decision_tau"
+            && m.rfind("reached_", 0) != 0)
             out.push_back(m);
     }
     for (const std::string &m : c.results.columns()) {
-        if (std::find(out.begin(), out.end(), m) == out.end() && m != "tau"
+        if (std::find(out.begin(), out.end(), m) == out.end() && m != "tau" && m != "decision_tau"
             && m.rfind("reached_", 0) != 0)
             out.push_back(m);
     }
@@ -828,7 +829,11 @@ Section frontTableSection(const Context &c, QJsonObject &json)
         const study::TrialConfig &cfg = c.results.config(row);
         std::string offload;
         if (cfg.offloads())
-            offload = cfg.decision.label() + " over " + cfg.link + " to " + cfg.remote.label();
+            offload = cfg.decision.label()
+                      + (std::isnan(cfg.decisionTau)
+                             ? std::string()
+                             : " " + MetricFormat::of("decision_tau").number(cfg.decisionTau))
+                      + " over " + cfg.link + " to " + cfg.remote.label();
         const double id = double(c.results.table().trialIds[size_t(row)]);
         std::vector<Cell> cells{{std::to_string((long long)id), id},
                                 {cfg.device},
