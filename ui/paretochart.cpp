@@ -137,6 +137,7 @@ int ParetoChart::frontPointCount(int set) const
 void ParetoChart::rebuild()
 {
     QChart *c = chart();
+    c->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries); // the families' shapes
     c->removeAllSeries();
     for (QAbstractAxis *axis : c->axes()) {
         c->removeAxis(axis);
@@ -187,6 +188,7 @@ void ParetoChart::rebuild()
         anyFeasible = anyFeasible || !l.feasible.empty();
     QStringList titles;
     std::set<int> usedFamilies;
+    bool anyInfeasible = false, anyKnee = false;
     for (size_t li = 0; li < m_layers.size(); ++li) {
         const Layer &l = m_layers[li];
         Drawn &d = m_drawn[li];
@@ -259,8 +261,7 @@ void ParetoChart::rebuild()
             usedFamilies.insert(family);
         }
         d.infeasible = new QScatterSeries;
-        d.infeasible->setName(
-            tr("%1: breaks the constraints (%2)").arg(l.name).arg(infeasible.size()));
+        d.infeasible->setName(tr("%1: infeasible (%2)").arg(l.name).arg(infeasible.size()));
         d.infeasible->setMarkerSize(7);
         d.infeasible->setColor(Qt::transparent);
         d.infeasible->setBorderColor(faded.darker(115));
@@ -281,7 +282,7 @@ void ParetoChart::rebuild()
         auto *line = new QLineSeries;
         line->setPen(QPen(color, 2));
         d.front = new QScatterSeries;
-        d.front->setName(tr("%1: front (%2)").arg(l.name).arg(front.size()));
+        d.front->setName(tr("%1: front %2 of %3").arg(l.name).arg(front.size()).arg(d.rows.size()));
         d.front->setMarkerSize(10);
         d.front->setColor(color);
         d.front->setBorderColor(palette().color(QPalette::Base));
@@ -318,14 +319,12 @@ void ParetoChart::rebuild()
             s->attachAxis(axisX);
             s->attachAxis(axisY);
         }
+        // The legend stays short: one entry per layer (its front, in its colour), then one
+        // per policy family, infeasible and knee, in neutral colours (added after the loop).
         c->legend()->markers(line).value(0)->setVisible(false);
-        if (withFamilies) { // the layer's colour in the legend, though `all` draws nothing
-            QLegendMarker *marker = c->legend()->markers(d.all).value(0);
-            marker->setBrush(faded);
-            marker->setPen(QPen(faded));
-        }
-        if (infeasible.isEmpty())
-            c->legend()->markers(d.infeasible).value(0)->setVisible(false);
+        c->legend()->markers(d.all).value(0)->setVisible(false);
+        c->legend()->markers(d.infeasible).value(0)->setVisible(false);
+        anyInfeasible = anyInfeasible || !infeasible.isEmpty();
         const auto knee = std::lower_bound(d.rows.begin(), d.rows.end(), l.front.knee);
         if (l.front.knee >= 0 && knee != d.rows.end() && *knee == l.front.knee) {
             auto *k = new QScatterSeries;
@@ -338,6 +337,8 @@ void ParetoChart::rebuild()
             c->addSeries(k);
             k->attachAxis(axisX);
             k->attachAxis(axisY);
+            c->legend()->markers(k).value(0)->setVisible(false);
+            anyKnee = true;
         }
         titles << l.name;
     }
@@ -349,6 +350,28 @@ void ParetoChart::rebuild()
         key->setMarkerSize(8);
         key->setColor(palette().color(QPalette::Mid));
         key->setBorderColor(palette().color(QPalette::Mid));
+        c->addSeries(key);
+        key->attachAxis(axisX);
+        key->attachAxis(axisY);
+    }
+    const QColor neutral = palette().color(QPalette::Mid);
+    if (anyInfeasible) {
+        auto *key = new QScatterSeries;
+        key->setName(tr("infeasible"));
+        key->setMarkerSize(8);
+        key->setColor(Qt::transparent);
+        key->setBorderColor(neutral);
+        c->addSeries(key);
+        key->attachAxis(axisX);
+        key->attachAxis(axisY);
+    }
+    if (anyKnee) {
+        auto *key = new QScatterSeries;
+        key->setName(tr("knee"));
+        key->setMarkerShape(QScatterSeries::MarkerShapeStar);
+        key->setMarkerSize(12);
+        key->setColor(neutral);
+        key->setBorderColor(palette().color(QPalette::WindowText));
         c->addSeries(key);
         key->attachAxis(axisX);
         key->attachAxis(axisY);
