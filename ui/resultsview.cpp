@@ -56,7 +56,10 @@ ResultsView::ResultsView(const QString &study, QWidget *parent)
     m_constraints->setPlaceholderText(tr("e.g. accuracy>=0.9, latency_us<=50"));
     m_overlay = new QComboBox;
     m_overlay->setObjectName(QStringLiteral("overlayStudy"));
+    m_overlay->setEnabled(false); // until setAvailableStudies() offers another study
     auto *overlay = new QPushButton(tr("Overlay"));
+    overlay->setObjectName(QStringLiteral("overlayButton"));
+    overlay->setEnabled(false);
     overlay->setToolTip(tr("Draw another study of the project in the same chart"));
     connect(overlay, &QPushButton::clicked, this, [this] {
         if (!m_overlay->currentText().isEmpty())
@@ -175,6 +178,12 @@ void ResultsView::setAvailableStudies(const QStringList &names)
         if (name != m_study)
             m_overlay->addItem(name);
     }
+    // Nothing to compare with: say so rather than offer an empty choice.
+    const bool any = m_overlay->count() > 0;
+    m_overlay->setEnabled(any);
+    m_overlay->setPlaceholderText(any ? QString() : tr("no other study"));
+    if (auto *button = findChild<QPushButton *>(QStringLiteral("overlayButton")))
+        button->setEnabled(any);
 }
 
 void ResultsView::addSet(std::shared_ptr<const ResultSet> set)

@@ -49,6 +49,16 @@ Workspace::Workspace(QTabWidget *tabs, JobsDock *jobs, ProjectDocument *project,
     , m_project(project)
 {
     connect(project, &ProjectDocument::changed, this, &Workspace::refreshExplorerModels);
+    // Every open results view offers the project's other studies to compare with.
+    connect(project, &ProjectDocument::changed, this, [this] {
+        QStringList names;
+        for (const ProjectDocument::Entry &e : m_project->studies())
+            names << e.name;
+        for (int i = 0; i < m_tabs->count(); ++i) {
+            if (auto *view = qobject_cast<ResultsView *>(m_tabs->widget(i)))
+                view->setAvailableStudies(names);
+        }
+    });
 }
 
 QWidget *Workspace::tab(const QString &key) const

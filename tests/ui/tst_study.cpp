@@ -21,6 +21,7 @@
 
 #include <QAbstractAxis>
 #include <QChart>
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -282,6 +283,12 @@ void TestStudy::overlayAndLogAxes()
     editor->runButton()->click();
     QVERIFY(test::waitForJobs(m_window->jobsDock(), 300000));
     QCOMPARE(m_window->project()->studies().size(), 2);
+    // "Compare with" offers the new study now that there is one.
+    auto *compare = m_results->findChild<QComboBox *>(QStringLiteral("overlayStudy"));
+    QVERIFY(compare);
+    QTRY_VERIFY(compare->isEnabled());
+    QCOMPARE(compare->itemText(0), QStringLiteral("gui-overlay"));
+    QVERIFY(m_results->findChild<QPushButton *>(QStringLiteral("overlayButton"))->isEnabled());
     Q_EMIT m_results->overlayRequested(QStringLiteral("gui-overlay"));
     QVERIFY(QTest::qWaitFor([this] { return m_results->setCount() == 2; }, 30000));
     QCOMPARE(m_results->chart()->pointCount(1), 6);
@@ -306,6 +313,8 @@ void TestStudy::overlayAndLogAxes()
 void TestStudy::oneUnitPerColumnInTableChartAndCsv()
 {
     QVERIFY(m_results);
+    // One study in the project: nothing to compare with, and the view says so.
+    QVERIFY(!m_results->findChild<QComboBox *>(QStringLiteral("overlayStudy"))->isEnabled());
     ui::ResultsTableModel *model = m_results->tableModel();
     const study::StudyResults &results = m_results->chart()->layers()[0].results[0];
     const QString csv = model->csv();
