@@ -18,5 +18,6 @@ int runPresets(const QStringList &args);
 int runVariants(const QStringList &args);
 int runStudy(const QStringList &args);
 int runSweep(const QStringList &args);
+int runIntermittent(const QStringList &args);
 
 } // namespace frontier::cli

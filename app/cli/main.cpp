@@ -34,6 +34,8 @@ const Entry kCommands[] = {
     {"import", cli::runImport, "import an ONNX model into the native .fmodel format"},
     {"cost", cli::runCost, "energy, latency and memory of a variant on a device, per layer"},
     {"presets", cli::runPresets, "cost presets: list, show NAME, validate FILE"},
+    {"intermittent", cli::runIntermittent,
+     "battery-less inference: power cycles, checkpoints, tiling search"},
     {"variants", cli::runVariants, "reduced-precision formats; calibrate and store variants"},
     {"study", cli::runStudy, "studies in a project file: run, resume, status, trials, front, best"},
     {"sweep", cli::runSweep, "the threshold curve of ARI or HI from cached or your own scores"},
