@@ -378,21 +378,33 @@ public:
             break;
         }
         const size_t perTask = m_t.tilesPerTask == 0 ? tiles.size() : size_t(m_t.tilesPerTask);
-        Resident state;
+        program.tasks.reserve(program.tasks.size()
+                              + size_t(m_l.groups) * ((tiles.size() + perTask - 1) / perTask));
+        Resident state, after, empty;
         for (int g = 0; g < m_l.groups; ++g) {
             for (size_t begin = 0; begin < tiles.size(); begin += perTask) {
                 const size_t end = std::min(tiles.size(), begin + perTask);
                 Task task;
                 task.layer = layerIndex;
-                Resident after;
-                task.warm = cost(tiles, begin, end, g, state, after);
-                task.cold = cost(tiles, begin, end, g, Resident{}, after);
+                task.cold = cost(tiles, begin, end, g, empty, after);
                 task.cold += m_index;
+                task.warm = cost(tiles, begin, end, g, state, after);
                 task.macs = m_macs * int64_t(end - begin);
                 program.tasks.push_back(task);
-                state = after;
+                std::swap(state, after);
             }
         }
+    }
+
+    // The compute of every tile and the final outputs' fused operations.
+    TaskCost computeTotal() const
+    {
+        const double tiles = double(m_c.nm) * m_c.nr * m_c.nn * m_l.groups;
+        const double finals = double(m_c.nm) * m_c.nr * m_l.groups;
+        TaskCost c;
+        c.compute_J = tiles * m_compute.compute_J + finals * m_finish.compute_J;
+        c.compute_s = tiles * m_compute.compute_s + finals * m_finish.compute_s;
+        return c;
     }
 
 private:
@@ -403,12 +415,18 @@ private:
     }
 
     TaskCost cost(const std::vector<std::array<int, 3>> &tiles, size_t begin, size_t end, int group,
-                  Resident state, Resident &after) const
+                  const Resident &initial, Resident &after) const
     {
         TaskCost c;
         const int64_t groupBase = int64_t(group) * m_c.nm * m_c.nr * m_c.nn;
-        std::vector<int64_t> written;
-        std::vector<bool> final;
+        Resident &state = m_state;
+        state.input = initial.input;
+        state.weight = initial.weight;
+        state.outputs.assign(initial.outputs.begin(), initial.outputs.end());
+        std::vector<int64_t> &written = m_written;
+        std::vector<char> &final = m_final;
+        written.clear();
+        final.clear();
         for (size_t i = begin; i < end; ++i) {
             const auto [mi, ri, ni] = tiles[i];
             const int64_t inId = groupBase + int64_t(ni) * m_c.nr + ri;
@@ -437,9 +455,9 @@ private:
             const auto w = std::find(written.begin(), written.end(), outId);
             if (w == written.end()) {
                 written.push_back(outId);
-                final.push_back(last);
+                final.push_back(char(last));
             } else {
-                final[size_t(w - written.begin())] = last;
+                final[size_t(w - written.begin())] = char(last);
             }
         }
         for (size_t i = 0; i < written.size(); ++i)
@@ -447,7 +465,7 @@ private:
         c += m_commit;
         after.input = state.input;
         after.weight = state.weight;
-        after.outputs = written;
+        after.outputs.assign(written.begin(), written.end());
         return c;
     }
 
@@ -459,9 +477,18 @@ private:
     TaskCost m_input, m_weight, m_bias, m_psumIn, m_psumOut, m_finalOut, m_compute, m_finish,
         m_index, m_commit;
     int64_t m_macs = 0;
+    mutable Resident m_state;
+    mutable std::vector<int64_t> m_written;
+    mutable std::vector<char> m_final;
 };
 
 } // namespace
+
+TaskCost computeBound(const ExecLayer &layer, const Tiling &tiling, DataFormat format,
+                      const Platform &platform)
+{
+    return LayerCoster(layer, tiling, format, platform).computeTotal();
+}
 
 void appendLayerTasks(const ExecLayer &layer, int layerIndex, const Tiling &tiling,
                       DataFormat format, const Platform &platform, Program &program)

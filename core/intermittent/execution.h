@@ -88,6 +88,11 @@ int innerCount(const ExecLayer &layer, const Tiling &tiling);
 // Every valid tiling (all loop orders and tasks sizes) that fits the platform's SRAM.
 std::vector<Tiling> tilingsThatFit(const ExecLayer &layer, const Platform &platform);
 
+// The compute energy and time of the whole layer under the tiling (no data movement): a
+// lower bound of any configuration with these tiles, whatever the loop order.
+TaskCost computeBound(const ExecLayer &layer, const Tiling &tiling, DataFormat format,
+                      const Platform &platform);
+
 // Appends the tasks of one layer to `program` (Task::layer = layerIndex).
 void appendLayerTasks(const ExecLayer &layer, int layerIndex, const Tiling &tiling,
                       DataFormat format, const Platform &platform, Program &program);

@@ -3,6 +3,7 @@
 #include "common/error.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <tuple>
@@ -64,19 +65,24 @@ public:
         , m_o(o)
     {}
 
-    // Simulated latency of the layer alone; inf when not atomic or not finishing.
-    double evaluate(const Tiling &t)
+    // Simulated latency of the layer alone; inf when not atomic, not finishing, or
+    // certainly slower than `best` (a lower bound from its compute alone, or the
+    // simulation passing `best`: both exact, so pruning never changes the choice).
+    double evaluate(const Tiling &t, double best)
     {
         const auto it = m_cache.find(keyOf(t));
         if (it != m_cache.end())
             return it->second;
         double latency = kInf;
-        if (validTiling(m_l, t) && sramBytes(m_l, t, m_p) <= m_p.sram_bytes) {
+        if (validTiling(m_l, t) && sramBytes(m_l, t, m_p) <= m_p.sram_bytes
+            && lowerBound(t) < best) {
             const Program prog = layerProgram(m_l, t, m_f, m_p);
             if (maxCold(prog) + m_p.reboot_J <= m_c.usableEnergy_J()) {
                 ++m_atomic;
                 SimOptions so;
                 so.start_s = m_o.start_s;
+                if (std::isfinite(best))
+                    so.deadline_s = best;
                 const SimResult r = simulate(prog, m_p, m_c, m_h, so);
                 ++m_evaluated;
                 if (r.terminates)
@@ -85,6 +91,28 @@ public:
         }
         m_cache.emplace(keyOf(t), latency);
         return latency;
+    }
+
+    // No configuration with these tiles finishes faster: its compute alone needs this many
+    // power cycles (RC: each but the last followed by a recharge from V_off), or this much
+    // harvested energy at the trace's highest power.
+    double lowerBound(const Tiling &t) const
+    {
+        const TaskCost c = computeBound(m_l, t, m_f, m_p);
+        const double perCycle = m_c.cycleEnergy_J() - m_p.reboot_J;
+        if (m_h.kind == Harvester::Kind::Rc) {
+            if (perCycle <= 0)
+                return kInf;
+            const double cycles = std::max(1.0, std::ceil(c.compute_J / perCycle * (1 - 1e-9)));
+            return c.compute_s + cycles * m_p.reboot_s
+                   + (cycles - 1) * rechargeTime_s(m_c, m_h, m_c.vOff_V);
+        }
+        double pMax = 0;
+        for (size_t i = m_h.segmentAt(m_o.start_s); i < m_h.power_W.size(); ++i)
+            pMax = std::max(pMax, m_h.power_W[i]);
+        const double deficit = c.compute_J + m_p.reboot_J - m_c.cycleEnergy_J();
+        const double byEnergy = deficit <= 0 ? 0 : pMax > 0 ? deficit / pMax : kInf;
+        return std::max(c.compute_s + m_p.reboot_s, byEnergy * (1 - 1e-9));
     }
 
     LayerSearch run(const Tiling &start)
@@ -100,10 +128,10 @@ public:
             = !m_o.forceLocal && (m_o.forceExhaustive || tiles <= m_o.exhaustiveTileBudget);
         out.exhaustive = exhaustive;
         Tiling best = start;
-        double bestLatency = evaluate(start);
+        double bestLatency = evaluate(start, kInf);
         if (exhaustive) {
             for (const Tiling &t : all) {
-                const double l = evaluate(t);
+                const double l = evaluate(t, bestLatency);
                 if (l < bestLatency) {
                     bestLatency = l;
                     best = t;
@@ -116,7 +144,7 @@ public:
                 Tiling stepBest = best;
                 double stepLatency = bestLatency;
                 for (const Tiling &t : neighbours(best)) {
-                    const double l = evaluate(t);
+                    const double l = evaluate(t, stepLatency);
                     if (l < stepLatency) {
                         stepLatency = l;
                         stepBest = t;

@@ -288,6 +288,10 @@ void Simulation::run(const Program &program)
             }
             ++m_r.tasksDone;
             ++next;
+            if (m_options.deadline_s > 0 && m_t - t0 > m_options.deadline_s) {
+                stop("past the deadline");
+                break;
+            }
             warm = true;
             point(TimelinePoint::Event::Commit);
             continue;
@@ -313,6 +317,10 @@ void Simulation::run(const Program &program)
         onSince = m_t;
         ++m_r.powerCycles;
         booted = false;
+        if (m_options.deadline_s > 0 && m_t - t0 > m_options.deadline_s) {
+            stop("past the deadline");
+            break;
+        }
     }
     if (m_r.terminates)
         m_r.active_s += m_t - onSince;

@@ -56,6 +56,7 @@ struct SimOptions
     double start_s = 0;             // trace time at which the inference starts
     bool timeline = false;          // record the timeline (the GUI; costs memory)
     int64_t maxFailures = 10000000; // give up (non-terminating) after this many failures
+    double deadline_s = 0;          // > 0: stop (terminates = false) once the latency exceeds it
 };
 
 // The outcome of one inference. When it does not terminate, latency_s and the times are
