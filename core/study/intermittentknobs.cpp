@@ -15,6 +15,14 @@ namespace frontier::study {
 
 namespace {
 
+// The problem of an Error, without its `where` (the caller names the key itself).
+std::string problemOf(const Error &e)
+{
+    const std::string what = e.what();
+    const std::string prefix = e.where() + ": ";
+    return what.compare(0, prefix.size(), prefix) == 0 ? what.substr(prefix.size()) : what;
+}
+
 bool isTrace(const std::string &h)
 {
     return h.size() > 4 && h.substr(h.size() - 4) == ".csv";
@@ -99,7 +107,7 @@ IntermittentSpec parseIntermittentSpec(SpecReader &r, const std::string &baseDir
             try {
                 mf = intermittent::parseCapacitance_F(caps[i].toString().toStdString(), path) * 1e3;
             } catch (const Error &e) {
-                r.failAt(path, e.what());
+                r.failAt(path, problemOf(e));
             }
         } else {
             r.failAt(path, "expected a capacitance such as \"5mF\" or a number of mF");
@@ -128,7 +136,7 @@ IntermittentSpec parseIntermittentSpec(SpecReader &r, const std::string &baseDir
             try {
                 h = numberText(intermittent::parsePower_W(h, path) * 1e3) + "mW";
             } catch (const Error &e) {
-                r.failAt(path, e.what());
+                r.failAt(path, problemOf(e));
             }
         }
         spec.harvesters.push_back(h);
