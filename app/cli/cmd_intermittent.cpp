@@ -1,6 +1,7 @@
 // frontier intermittent simulate (--model M | --recipe NAME) [--format F[,F...]]
 //   [--preset msp430fr5994] [--capacitor 5mF] [--margin 0.55] [--power 2mW | --trace T.csv]
 //   [--trace-start S] [--search] [--timeline out.csv] [--timeline-config NAME] [--json]
+// frontier intermittent bench [--recipe lenet] [--repeat N] [--json]
 
 #include "cli.h"
 #include "commands.h"
@@ -240,6 +241,74 @@ int simulateCommand(const QStringList &args)
     return ExitOk;
 }
 
+// The time of the tiling search (q1.15 and int8) for a recipe, best of --repeat runs, on
+// the preset's RC harvester and at 2 mW.
+int benchCommand(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("intermittent bench"),
+                    QStringLiteral("Times the tiling and format search of a recipe (best of "
+                                   "--repeat runs) on the preset's RC harvester and at 2 mW."));
+    p.addOption(QStringLiteral("recipe"), QStringLiteral("the recipe"), QStringLiteral("NAME"),
+                QStringLiteral("lenet"));
+    p.addOption(QStringLiteral("input-shape"), QStringLiteral("the input shape"),
+                QStringLiteral("SHAPE"), QStringLiteral("1x28x28"));
+    p.addOption(QStringLiteral("preset"), QStringLiteral("intermittent device preset"),
+                QStringLiteral("P"), QStringLiteral("msp430fr5994"));
+    p.addOption(QStringLiteral("repeat"), QStringLiteral("runs per measurement"),
+                QStringLiteral("N"), QStringLiteral("5"));
+    p.addOption(QStringLiteral("json"), QStringLiteral("print one JSON object"));
+    if (!p.parse(args))
+        return ExitOk;
+    const std::string recipe = p.value(QStringLiteral("recipe")).toStdString();
+    model::Model m
+        = model::makeRecipe(recipe, parseShape(p.value(QStringLiteral("input-shape"))), 10);
+    m.name = recipe;
+    InferenceRequest base = makeRequest(
+        m, "recipe " + recipe, p.value(QStringLiteral("preset")).toStdString(), {"q1.15", "int8"});
+    const int repeat = p.intValue(QStringLiteral("repeat"), 1, 1000);
+    QJsonArray rows;
+    TextTable table({QStringLiteral("harvester"), QStringLiteral("search ms"),
+                     QStringLiteral("tilings simulated"), QStringLiteral("latency s"),
+                     QStringLiteral("format")});
+    for (int h = 0; h < 2; ++h) {
+        InferenceRequest r = base;
+        if (h == 1)
+            r.harvester = Harvester::constant(2e-3);
+        double best = 1e300;
+        SearchOutcome outcome;
+        for (int i = 0; i < repeat; ++i) {
+            const auto t0 = std::chrono::steady_clock::now();
+            outcome = searchConfiguration(r.layers, r.formats, r.platform, r.capacitor, r.harvester,
+                                          r.searchOptions, r.where);
+            best = std::min(
+                best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        }
+        double latency = 1e300;
+        for (const auto &[f, l] : outcome.formats)
+            latency = std::min(latency, l);
+        table.addRow({QString::fromStdString(r.harvester.description), fmt(best * 1e3, 1),
+                      withThousands(outcome.evaluated), seconds(latency),
+                      QString::fromLatin1(dataFormatName(outcome.configuration.format))});
+        QJsonObject o;
+        o[QStringLiteral("harvester")] = QString::fromStdString(r.harvester.description);
+        o[QStringLiteral("search_s")] = best;
+        o[QStringLiteral("evaluated")] = double(outcome.evaluated);
+        o[QStringLiteral("latency_s")] = latency;
+        rows.append(o);
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonObject o;
+        o[QStringLiteral("recipe")] = QString::fromStdString(recipe);
+        o[QStringLiteral("repeat")] = repeat;
+        o[QStringLiteral("searches")] = rows;
+        printJson(o);
+        return ExitOk;
+    }
+    std::printf("search of %s (q1.15 and int8), best of %d:\n", recipe.c_str(), repeat);
+    table.print();
+    return ExitOk;
+}
+
 } // namespace
 
 int runIntermittent(const QStringList &args)
@@ -247,17 +316,20 @@ int runIntermittent(const QStringList &args)
     const QString sub = args.value(0);
     if (sub == QLatin1String("simulate"))
         return simulateCommand(args.mid(1));
+    if (sub == QLatin1String("bench"))
+        return benchCommand(args.mid(1));
     if (sub.isEmpty() || sub == QLatin1String("--help") || sub == QLatin1String("-h")) {
         std::printf("Usage: frontier intermittent simulate (--model M | --recipe NAME) "
                     "[--format F] [--preset P]\n"
                     "         [--capacitor 5mF] [--margin X] [--power 2mW | --trace T.csv] "
                     "[--search]\n"
                     "         [--timeline out.csv] [--json]\n"
+                    "       frontier intermittent bench [--recipe lenet] [--repeat N] [--json]\n"
                     "See 'frontier intermittent simulate --help' and docs/intermittent.md.\n");
         return sub.isEmpty() ? ExitUsage : ExitOk;
     }
     throw UsageError{QStringLiteral("intermittent: unknown subcommand '") + sub
-                     + QStringLiteral("' (simulate)")};
+                     + QStringLiteral("' (simulate, bench)")};
 }
 
 } // namespace frontier::cli
