@@ -134,7 +134,9 @@ IntermittentSpec parseIntermittentSpec(SpecReader &r, const std::string &baseDir
             }
         } else if (h != "rc") {
             try {
-                h = numberText(intermittent::parsePower_W(h, path) * 1e3) + "mW";
+                // mW, rounded to 12 digits: "4.5mW", not "4.500000000000001mW".
+                const double mw = intermittent::parsePower_W(h, path) * 1e3;
+                h = numberText(std::stod(QString::number(mw, 'g', 12).toStdString())) + "mW";
             } catch (const Error &e) {
                 r.failAt(path, problemOf(e));
             }
