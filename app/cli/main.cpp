@@ -49,7 +49,7 @@ void printUsage(FILE *out)
                       "Energy-accuracy trade-offs of ML inference on edge devices.\n\n"
                       "Commands:\n");
     for (const Entry &e : kCommands)
-        std::fprintf(out, "  %-8s %s\n", e.name, e.summary);
+        std::fprintf(out, "  %-12s %s\n", e.name, e.summary);
     std::fprintf(out, "\nOptions:\n"
                       "  -h, --help     this help; 'frontier <command> --help' for a command\n"
                       "  -v, --version  the version and the instruction-set path ('--json')\n"
