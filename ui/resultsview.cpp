@@ -123,10 +123,25 @@ ResultsView::ResultsView(const QString &study, QWidget *parent)
     m_filterText->setClearButtonEnabled(true);
     m_frontOnly = new QCheckBox(tr("Front only"));
     auto *exportButton = new QPushButton(tr("Export table..."));
+    auto *timelineButton = new QPushButton(tr("Intermittent timeline..."));
+    timelineButton->setObjectName(QStringLiteral("intermittentTimeline"));
+    timelineButton->setToolTip(tr("Capacitor voltage, progress and per-layer tasks of the "
+                                  "selected intermittent trial"));
     auto *tableBar = new QHBoxLayout;
     tableBar->addWidget(m_filterText, 1);
     tableBar->addWidget(m_frontOnly);
+    tableBar->addWidget(timelineButton);
     tableBar->addWidget(exportButton);
+    connect(timelineButton, &QPushButton::clicked, this, [this] {
+        const auto [set, row] = selectedTrial();
+        if (set < 0 || row < 0 || size_t(set) >= m_sets.size())
+            return;
+        const study::TrialConfig &t = m_sets[size_t(set)]->results.config(row);
+        if (t.kind == policy::PolicyKind::Intermittent)
+            Q_EMIT intermittentTimelineRequested(t);
+        else
+            setError(tr("The selected trial is not an intermittent one."));
+    });
     auto *tableBox = new QWidget;
     auto *tableLayout = new QVBoxLayout(tableBox);
     tableLayout->setContentsMargins(0, 0, 0, 0);

@@ -60,6 +60,8 @@ public:
 
 Q_SIGNALS:
     void overlayRequested(const QString &study);
+    // "Intermittent timeline..." on a selected trial of an intermittent policy.
+    void intermittentTimelineRequested(const frontier::study::TrialConfig &trial);
 
 private:
     void refillAxes();

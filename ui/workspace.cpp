@@ -2,6 +2,7 @@
 
 #include "datasetview.h"
 #include "explorersetup.h"
+#include "intermittentview.h"
 #include "jobsdock.h"
 #include "modelref.h"
 #include "modelview.h"
@@ -343,6 +344,15 @@ ResultsView *Workspace::openResults(const QString &study)
                tr("Pareto front and trials of %1").arg(study));
         connect(view, &ResultsView::overlayRequested, this,
                 [this, view](const QString &other) { loadResultSet(view, other); });
+        connect(view, &ResultsView::intermittentTimelineRequested, this,
+                [this](const study::TrialConfig &t) {
+                    auto *timeline = IntermittentView::forTrial(
+                        m_jobs, m_project->projectFile().toStdString(), t);
+                    addTab(timeline,
+                           QStringLiteral("intermittent:") + QString::fromStdString(t.label()),
+                           tr("Timeline %1").arg(QString::fromStdString(t.tiers.front().label())),
+                           QString::fromStdString(t.label()));
+                });
     }
     QStringList names;
     for (const ProjectDocument::Entry &e : m_project->studies())

@@ -14,6 +14,7 @@ int runBench(const QStringList &args);
 int runDemo(const QStringList &args);
 int runImport(const QStringList &args);
 int runCost(const QStringList &args);
+int runIntermittent(const QStringList &args);
 int runPresets(const QStringList &args);
 int runVariants(const QStringList &args);
 int runStudy(const QStringList &args);

@@ -41,6 +41,8 @@ const Entry kCommands[] = {
     {"import", cli::runImport, "import an ONNX model into the native .fmodel format"},
     {"cost", cli::runCost, "energy, latency and memory of a variant on a device, per layer"},
     {"presets", cli::runPresets, "cost presets: list, show NAME, validate FILE"},
+    {"intermittent", cli::runIntermittent,
+     "battery-less inference: power cycles, checkpoints, tiling search"},
     {"variants", cli::runVariants, "reduced-precision formats; calibrate and store variants"},
     {"study", cli::runStudy, "studies in a project file: run, resume, status, trials, front, best"},
     {"sweep", cli::runSweep, "the threshold curve of ARI or HI from cached or your own scores"},
@@ -55,7 +57,7 @@ void printUsage(FILE *out)
                       "Energy-accuracy trade-offs of ML inference on edge devices.\n\n"
                       "Commands:\n");
     for (const Entry &e : kCommands)
-        std::fprintf(out, "  %-8s %s\n", e.name, e.summary);
+        std::fprintf(out, "  %-12s %s\n", e.name, e.summary);
     std::fprintf(out, "\nOptions:\n"
                       "  -h, --help     this help; 'frontier <command> --help' for a command\n"
                       "  -v, --version  the version and the instruction-set path ('--json')\n"

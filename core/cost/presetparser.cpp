@@ -382,6 +382,8 @@ void readIntermittent(ObjectReader r, Preset &preset)
         {"v_off_v", Range::Positive},           {"energy_margin", Range::Fraction},
         {"reboot_uj", Range::NonNegative},      {"reboot_ms", Range::NonNegative},
         {"sram_buffer_bytes", Range::Positive}, {"nvm_bytes", Range::Positive},
+        {"index_words", Range::NonNegative},    {"unpack_int8_cycles", Range::NonNegative},
+        {"unpack_int8_nj", Range::NonNegative},
     };
     for (const auto &[key, range] : keys) {
         if (const std::optional<Quantity> q = r.optional(key, range))

@@ -77,8 +77,10 @@ PolicyKind policyKindFromName(const std::string &name)
         return PolicyKind::EeHi;
     if (name == "ari-hi")
         return PolicyKind::AriHi;
-    throw Error("policy",
-                "unknown policy '" + name + "' (expected single, ari, hi, ee, ee-hi or ari-hi)");
+    if (name == "intermittent")
+        return PolicyKind::Intermittent;
+    throw Error("policy", "unknown policy '" + name
+                              + "' (expected single, ari, hi, ee, ee-hi, ari-hi or intermittent)");
 }
 
 std::string policyName(PolicyKind kind)
@@ -96,6 +98,8 @@ std::string policyName(PolicyKind kind)
         return "ee-hi";
     case PolicyKind::AriHi:
         return "ari-hi";
+    case PolicyKind::Intermittent:
+        return "intermittent";
     }
     return "?";
 }

@@ -24,9 +24,11 @@ struct Tier
     StageCost cost;
 };
 
-enum class PolicyKind { Single, Ari, Hi, Ee, EeHi, AriHi };
+// Intermittent: one tier answering everything (as Single) on a battery-less device, whose
+// latency on harvested energy comes from core/intermittent (study/intermittentknobs.h).
+enum class PolicyKind { Single, Ari, Hi, Ee, EeHi, AriHi, Intermittent };
 
-// "single", "ari", "hi", "ee", "ee-hi", "ari-hi". Throws Error for other names.
+// "single", "ari", "hi", "ee", "ee-hi", "ari-hi", "intermittent". Throws Error for others.
 PolicyKind policyKindFromName(const std::string &name);
 std::string policyName(PolicyKind kind);
 

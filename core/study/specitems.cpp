@@ -61,6 +61,9 @@ bool isKnownMetric(const std::string &name)
                                              "decision_tau"};
     if (names.count(name))
         return true;
+    for (const std::string &m : intermittentMetricNames())
+        if (m == name)
+            return true;
     static const QRegularExpression indexed(QStringLiteral("^(reached|tau)_[0-9]{1,3}$"));
     return indexed.match(QString::fromStdString(name)).hasMatch();
 }
@@ -83,6 +86,8 @@ std::vector<std::string> knownMetrics()
                                  "latency_saving",
                                  "tau",
                                  "decision_tau"};
+    const std::vector<std::string> &intermittent = intermittentMetricNames();
+    out.insert(out.end(), intermittent.begin(), intermittent.end());
     for (int s = 1; s <= 9; ++s) {
         out.push_back("reached_" + std::to_string(s));
         out.push_back("tau_" + std::to_string(s));

@@ -295,6 +295,11 @@ PolicySpec parsePolicy(SpecReader &r, const StudySpec &spec)
         if (spec.links.empty())
             r.fail("kind", "an offloading policy needs at least one link preset in 'links'");
     }
+    if (p.kind == PolicyKind::Intermittent)
+        p.intermittent = parseIntermittentSpec(
+            r, spec.path.empty()
+                   ? std::string()
+                   : QFileInfo(QString::fromStdString(spec.path)).absolutePath().toStdString());
     r.finish();
     return p;
 }
@@ -440,6 +445,8 @@ QJsonObject policyToJson(const PolicySpec &p)
         }
         o[QStringLiteral("remotes")] = remotes;
     }
+    if (p.kind == PolicyKind::Intermittent)
+        intermittentSpecToJson(p.intermittent, o);
     return o;
 }
 

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/fileutil.h"
 #include "cost/presetlibrary.h"
+#include "intermittent/search.h"
 #include "model/modelfile.h"
 #include "model/onnx/onnximport.h"
 #include "policy/decisionmodule.h"
@@ -63,6 +64,13 @@ AssetNeeds AssetNeeds::of(const std::vector<TrialConfig> &trials)
             n.offloads.insert({model, t.link, t.server, t.device});
             if (t.decision.kind == "lr")
                 n.fits.insert({t.tiers.back().model, t.tiers.back().format});
+        }
+        if (t.kind == policy::PolicyKind::Intermittent) {
+            n.intermittentModels.insert(model);
+            n.intermittentDevices.insert(t.device);
+            const std::string &h = t.intermittent.harvester;
+            if (h.size() > 4 && h.substr(h.size() - 4) == ".csv")
+                n.intermittentTraces.insert(h);
         }
     }
     return n;
@@ -340,6 +348,31 @@ void StudyAssets::prepare(const AssetNeeds &needs, Progress *progress,
             = offloadStageCost(this->model(model), offload, device(dev), m_spec.offloadInputBits,
                                m_spec.offloadAnswerBytes);
     }
+    for (const std::string &dev : needs.intermittentDevices) {
+        if (m_data.intermittentPlatforms.count(dev))
+            continue;
+        try {
+            m_data.intermittentPlatforms[dev] = intermittent::Platform::load(dev);
+        } catch (const Error &e) {
+            const auto at = std::find(m_spec.devices.begin(), m_spec.devices.end(), dev);
+            failKey(elementPath("devices", int(at - m_spec.devices.begin())),
+                    std::string("an intermittent policy needs an intermittent platform: ")
+                        + e.what());
+        }
+    }
+    for (const std::string &name : needs.intermittentModels) {
+        if (m_data.intermittentLayers.count(name))
+            continue;
+        const std::vector<intermittent::ExecLayer> layers
+            = intermittent::executionLayers(model(name), "model " + name);
+        for (const std::string &dev : needs.intermittentDevices)
+            intermittent::checkFitsSram(layers, m_data.intermittentPlatforms.at(dev),
+                                        "model " + name + " on " + dev);
+        m_data.intermittentLayers[name] = layers;
+    }
+    for (const std::string &trace : needs.intermittentTraces)
+        if (!m_data.intermittentTraces.count(trace))
+            m_data.intermittentTraces[trace] = intermittent::Harvester::loadTrace(trace);
     for (const auto &[model, format] : needs.fits) {
         if (m_data.logisticFits.count({model, format}))
             continue;

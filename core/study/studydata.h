@@ -1,5 +1,8 @@
 #pragma once
 
+#include "intermittent/execution.h"
+#include "intermittent/platform.h"
+#include "intermittent/power.h"
 #include "policy/cascade.h"
 #include "policy/logisticregression.h"
 #include "policy/tieroutputs.h"
@@ -44,6 +47,11 @@ struct StudyData
     std::map<CostKey, VariantStageCosts> costs;
     std::map<OffloadKey, policy::StageCost> offloads;          // device side + server, per sample
     std::map<FitKey, policy::LogisticRegression> logisticFits; // on the calibration split
+    // Intermittent policies: execution layers per model, platforms per device preset,
+    // harvested-power traces per (absolute) path.
+    std::map<std::string, std::vector<intermittent::ExecLayer>> intermittentLayers;
+    std::map<std::string, intermittent::Platform> intermittentPlatforms;
+    std::map<std::string, intermittent::Harvester> intermittentTraces;
 
     const std::vector<policy::TierOutputs> &heads(const std::string &model,
                                                   const std::string &format,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "constraint.h"
+#include "intermittentknobs.h"
 #include "pareto.h"
 
 #include "policy/policies.h"
@@ -111,6 +112,7 @@ struct PolicySpec
     std::vector<DecisionSpec> decisions; // hi, ee-hi, ari-hi
     std::vector<TauOption> decisionTaus; // thresholds of maxprob / margin / entropy
     std::vector<RemoteSpec> remotes;     // hi, ee-hi, ari-hi
+    IntermittentSpec intermittent;       // intermittent
 
     bool offloads() const;
     bool hasTaus() const;

@@ -58,6 +58,8 @@ QJsonObject TrialConfig::knobs() const
         o[QStringLiteral("link")] = QString::fromStdString(link);
         o[QStringLiteral("server")] = QString::fromStdString(server);
     }
+    if (kind == PolicyKind::Intermittent)
+        o[QStringLiteral("intermittent")] = intermittent.toJson();
     return o;
 }
 
@@ -70,15 +72,17 @@ std::vector<std::pair<std::string, std::string>> TrialConfig::knobColumns() cons
         chain += t.label();
     }
     const bool off = offloads();
-    return {{"policy", policy::policyName(kind)},
-            {"tiers", chain},
-            {"tau_rule", tauRule},
-            {"decision", off ? decision.label() : std::string()},
-            {"decision_tau", off && !std::isnan(decisionTau) ? numberText(decisionTau) : ""},
-            {"remote", off ? remote.label() : std::string()},
-            {"device", device},
-            {"link", off ? link : std::string()},
-            {"server", off ? server : std::string()}};
+    return {
+        {"policy", policy::policyName(kind)},
+        {"tiers", chain},
+        {"tau_rule", tauRule},
+        {"decision", off ? decision.label() : std::string()},
+        {"decision_tau", off && !std::isnan(decisionTau) ? numberText(decisionTau) : ""},
+        {"remote", off ? remote.label() : std::string()},
+        {"device", device},
+        {"link", off ? link : std::string()},
+        {"server", off ? server : std::string()},
+        {"intermittent", kind == PolicyKind::Intermittent ? intermittent.label() : std::string()}};
 }
 
 std::string TrialConfig::label() const
@@ -91,6 +95,8 @@ std::string TrialConfig::label() const
             s += ' ';
         if (name == "device")
             s += "on ";
+        else if (name == "intermittent")
+            ;
         else if (name != "policy" && name != "tiers")
             s.append(name).append("=");
         s += value;
@@ -188,7 +194,7 @@ std::string TrialConfig::resolvedJson(const StudyIdentity &identity, bool withPo
                  && isAscii(remote.format);
     for (const TierRef &t : tiers)
         ascii = ascii && isAscii(t.model) && isAscii(t.format);
-    if (!ascii) {
+    if (!ascii || kind == PolicyKind::Intermittent) {
         QJsonObject o = resolved(identity);
         if (withPolicyIndex)
             o[QStringLiteral("policy_index")] = policyIndex;
@@ -335,6 +341,9 @@ TrialConfig TrialConfig::fromKnobs(const QJsonObject &o)
         t.link = o.value(QStringLiteral("link")).toString().toStdString();
         t.server = o.value(QStringLiteral("server")).toString().toStdString();
     }
+    if (t.kind == PolicyKind::Intermittent)
+        t.intermittent
+            = IntermittentKnobs::fromJson(o.value(QStringLiteral("intermittent")).toObject());
     return t;
 }
 

@@ -43,14 +43,16 @@ struct TrialConfig
     double decisionTau = NAN;   // maxprob / margin / entropy threshold; NaN = none
     RemoteSpec remote;          // offloading policies
     std::string device;
-    std::string link;   // offloading policies
-    std::string server; // "" = none
+    std::string link;               // offloading policies
+    std::string server;             // "" = none
+    IntermittentKnobs intermittent; // intermittent policies
 
     bool offloads() const;
     // The knobs as a JSON object (what `study trials` prints; canonical key order).
     QJsonObject knobs() const;
     // The knobs under their column names, as text: policy, tiers, tau_rule, decision,
-    // decision_tau, remote, device, link, server (empty where they do not apply).
+    // decision_tau, remote, device, link, server, intermittent (empty where they do not
+    // apply).
     std::vector<std::pair<std::string, std::string>> knobColumns() const;
     // One line, e.g. "ari mlp/int4>mlp/fp32 tau=M on asic45".
     std::string label() const;

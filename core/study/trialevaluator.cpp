@@ -1,6 +1,7 @@
 #include "trialevaluator.h"
 
 #include "canonicaljson.h"
+#include "intermittentknobs.h"
 #include "specreader.h"
 
 #include "common/error.h"
@@ -139,7 +140,7 @@ policy::Cascade TrialEvaluator::build(const TrialConfig &t,
             cascade.emplace(eeHiPolicy(tiers, taus, decision, remote, labels, full));
         else
             cascade.emplace(ariHiPolicy(tiers, taus, decision, remote, labels, full));
-    } else if (t.kind == PolicyKind::Single) {
+    } else if (t.kind == PolicyKind::Single || t.kind == PolicyKind::Intermittent) {
         cascade.emplace(singlePolicy(tiers.front(), labels, full));
     } else if (t.kind == PolicyKind::Ari) {
         cascade.emplace(ariPolicy(tiers, taus, labels, full));
@@ -163,6 +164,10 @@ TrialResult TrialEvaluator::evaluate(const TrialConfig &trial) const
         const policy::Cascade cascade = build(trial, &thresholds);
         r.metrics = cascade.evaluate().named();
         r.metrics.insert(r.metrics.end(), thresholds.begin(), thresholds.end());
+        if (trial.kind == policy::PolicyKind::Intermittent) {
+            const auto extra = intermittentMetrics(m_data, trial);
+            r.metrics.insert(r.metrics.end(), extra.begin(), extra.end());
+        }
         r.ok = true;
     } catch (const Error &e) {
         r.error = e.what();

@@ -68,6 +68,7 @@ struct Axes
     std::vector<RemoteSpec> remotes;
     std::vector<std::string> links;
     std::vector<std::string> servers;
+    std::vector<IntermittentKnobs> intermittent; // one default entry for other policies
     int64_t size = 0;
 };
 
@@ -89,9 +90,12 @@ Axes axesOf(const StudySpec &spec, int index)
         a.links = {std::string()};
         a.servers = {std::string()};
     }
+    a.intermittent = p.kind == PolicyKind::Intermittent ? p.intermittent.expand()
+                                                        : std::vector<IntermittentKnobs>(1);
     double size = double(p.models.size()) * double(p.variants.size()) * double(a.taus.size())
                   * double(a.decisions.size()) * double(a.remotes.size())
-                  * double(spec.devices.size()) * double(a.links.size()) * double(a.servers.size());
+                  * double(spec.devices.size()) * double(a.links.size()) * double(a.servers.size())
+                  * double(a.intermittent.size());
     a.size = size > double(kMaxTrials) ? kMaxTrials + 1 : int64_t(size);
     return a;
 }
@@ -99,7 +103,8 @@ Axes axesOf(const StudySpec &spec, int index)
 TrialConfig makeTrial(const Axes &a, const std::string &model,
                       const std::vector<std::string> &chain, const std::string &tau,
                       const DecisionChoice &decision, const RemoteSpec &remote,
-                      const std::string &device, const std::string &link, const std::string &server)
+                      const std::string &device, const std::string &link, const std::string &server,
+                      const IntermittentKnobs &intermittent)
 {
     const PolicySpec &p = *a.policy;
     TrialConfig t;
@@ -118,6 +123,8 @@ TrialConfig makeTrial(const Axes &a, const std::string &model,
         t.server = server;
     }
     t.device = device;
+    if (p.kind == PolicyKind::Intermittent)
+        t.intermittent = intermittent;
     return t;
 }
 
@@ -132,8 +139,9 @@ void appendGrid(const StudySpec &spec, const Axes &a, std::vector<TrialConfig> &
                         for (const std::string &device : spec.devices)
                             for (const std::string &link : a.links)
                                 for (const std::string &server : a.servers)
-                                    out.push_back(makeTrial(a, model, chain, tau, d, r, device,
-                                                            link, server));
+                                    for (const IntermittentKnobs &k : a.intermittent)
+                                        out.push_back(makeTrial(a, model, chain, tau, d, r, device,
+                                                                link, server, k));
 }
 
 template<typename T>
@@ -177,7 +185,8 @@ TrialConfig drawTrial(const StudySpec &spec, const Axes &a, Random &random)
     const std::string &device = pick(spec.devices, random);
     const std::string &link = pick(a.links, random);
     const std::string &server = pick(a.servers, random);
-    return makeTrial(a, model, chain, tau, d, remote, device, link, server);
+    const IntermittentKnobs &k = pick(a.intermittent, random);
+    return makeTrial(a, model, chain, tau, d, remote, device, link, server, k);
 }
 
 } // namespace

@@ -1,0 +1,259 @@
+#include "intermittentknobs.h"
+
+#include "studydata.h"
+#include "trialconfig.h"
+
+#include "common/error.h"
+#include "intermittent/report.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <limits>
+
+namespace frontier::study {
+
+namespace {
+
+// The problem of an Error, without its `where` (the caller names the key itself).
+std::string problemOf(const Error &e)
+{
+    const std::string what = e.what();
+    const std::string prefix = e.where() + ": ";
+    return what.compare(0, prefix.size(), prefix) == 0 ? what.substr(prefix.size()) : what;
+}
+
+bool isTrace(const std::string &h)
+{
+    return h.size() > 4 && h.substr(h.size() - 4) == ".csv";
+}
+
+} // namespace
+
+QJsonObject IntermittentKnobs::toJson() const
+{
+    QJsonObject o;
+    if (!std::isnan(capacitor_mF))
+        o[QStringLiteral("capacitor_mf")] = capacitor_mF;
+    o[QStringLiteral("harvester")] = QString::fromStdString(harvester);
+    if (!std::isnan(margin))
+        o[QStringLiteral("margin")] = margin;
+    o[QStringLiteral("search")] = search;
+    if (traceStart_s != 0)
+        o[QStringLiteral("trace_start_s")] = traceStart_s;
+    return o;
+}
+
+IntermittentKnobs IntermittentKnobs::fromJson(const QJsonObject &o)
+{
+    IntermittentKnobs k;
+    k.capacitor_mF = o.value(QStringLiteral("capacitor_mf")).toDouble(NAN);
+    k.harvester = o.value(QStringLiteral("harvester")).toString(QStringLiteral("rc")).toStdString();
+    k.margin = o.value(QStringLiteral("margin")).toDouble(NAN);
+    k.search = o.value(QStringLiteral("search")).toBool(true);
+    k.traceStart_s = o.value(QStringLiteral("trace_start_s")).toDouble(0);
+    return k;
+}
+
+std::string IntermittentKnobs::label() const
+{
+    std::string s;
+    if (!std::isnan(capacitor_mF))
+        s += "C=" + numberText(capacitor_mF) + "mF ";
+    s += "P="
+         + (isTrace(harvester)
+                ? QFileInfo(QString::fromStdString(harvester)).fileName().toStdString()
+                : harvester);
+    if (!std::isnan(margin))
+        s += " margin=" + numberText(margin);
+    s += search ? " searched" : " per-task";
+    return s;
+}
+
+std::vector<IntermittentKnobs> IntermittentSpec::expand() const
+{
+    std::vector<IntermittentKnobs> out;
+    for (double c : capacitors_mF)
+        for (const std::string &h : harvesters)
+            for (double m : margins)
+                for (bool s : search)
+                    out.push_back({c, h, m, s, traceStart_s});
+    return out;
+}
+
+IntermittentSpec parseIntermittentSpec(SpecReader &r, const std::string &baseDir)
+{
+    IntermittentSpec spec;
+    auto list = [&](const std::string &key) {
+        const QJsonValue v = r.take(key);
+        if (v.isUndefined())
+            return QJsonArray{};
+        const QJsonArray a = v.isArray() ? v.toArray() : QJsonArray{v};
+        if (a.isEmpty())
+            r.fail(key, "must not be empty");
+        return a;
+    };
+    const QJsonArray caps = list("capacitors");
+    if (!caps.isEmpty())
+        spec.capacitors_mF.clear();
+    for (int i = 0; i < caps.size(); ++i) {
+        const std::string path = elementPath(r.keyPath("capacitors"), i);
+        double mf = NAN;
+        if (caps[i].isDouble()) {
+            mf = caps[i].toDouble();
+            if (!(mf > 0))
+                r.failAt(path, "capacitance must be above 0 (got " + numberText(mf) + " mF)");
+        } else if (caps[i].isString()) {
+            try {
+                mf = intermittent::parseCapacitance_F(caps[i].toString().toStdString(), path) * 1e3;
+            } catch (const Error &e) {
+                r.failAt(path, problemOf(e));
+            }
+        } else {
+            r.failAt(path, "expected a capacitance such as \"5mF\" or a number of mF");
+        }
+        spec.capacitors_mF.push_back(mf);
+    }
+    const QJsonArray hs = list("harvesters");
+    if (!hs.isEmpty())
+        spec.harvesters.clear();
+    for (int i = 0; i < hs.size(); ++i) {
+        const std::string path = elementPath(r.keyPath("harvesters"), i);
+        if (!hs[i].isString())
+            r.failAt(path, "expected \"rc\", a power such as \"2mW\", or a trace .csv file");
+        std::string h = hs[i].toString().trimmed().toStdString();
+        if (isTrace(h)) {
+            QString p = QString::fromStdString(h);
+            if (QDir::isRelativePath(p) && !baseDir.empty())
+                p = QDir(QString::fromStdString(baseDir)).filePath(p);
+            h = QFileInfo(p).absoluteFilePath().toStdString();
+            try {
+                intermittent::Harvester::loadTrace(h);
+            } catch (const Error &e) {
+                r.failAt(path, e.what());
+            }
+        } else if (h != "rc") {
+            try {
+                // mW, rounded to 12 digits: "4.5mW", not "4.500000000000001mW".
+                const double mw = intermittent::parsePower_W(h, path) * 1e3;
+                h = numberText(std::stod(QString::number(mw, 'g', 12).toStdString())) + "mW";
+            } catch (const Error &e) {
+                r.failAt(path, problemOf(e));
+            }
+        }
+        spec.harvesters.push_back(h);
+    }
+    const QJsonArray ms = list("margins");
+    if (!ms.isEmpty())
+        spec.margins.clear();
+    for (int i = 0; i < ms.size(); ++i) {
+        const std::string path = elementPath(r.keyPath("margins"), i);
+        const double m = ms[i].toDouble(NAN);
+        if (!(m > 0 && m <= 1))
+            r.failAt(path, "a margin is a number in (0, 1]");
+        spec.margins.push_back(m);
+    }
+    const QJsonArray ss = list("search");
+    if (!ss.isEmpty())
+        spec.search.clear();
+    for (int i = 0; i < ss.size(); ++i) {
+        if (!ss[i].isBool())
+            r.failAt(elementPath(r.keyPath("search"), i), "expected true or false");
+        spec.search.push_back(ss[i].toBool());
+    }
+    spec.traceStart_s = r.number("trace_start_s", 0, 0, 1e12);
+    return spec;
+}
+
+void intermittentSpecToJson(const IntermittentSpec &spec, QJsonObject &o)
+{
+    QJsonArray caps, hs, ms, ss;
+    for (double c : spec.capacitors_mF)
+        if (!std::isnan(c))
+            caps.append(c);
+    for (const std::string &h : spec.harvesters)
+        hs.append(QString::fromStdString(h));
+    for (double m : spec.margins)
+        if (!std::isnan(m))
+            ms.append(m);
+    for (bool s : spec.search)
+        ss.append(s);
+    if (!caps.isEmpty())
+        o[QStringLiteral("capacitors")] = caps;
+    o[QStringLiteral("harvesters")] = hs;
+    if (!ms.isEmpty())
+        o[QStringLiteral("margins")] = ms;
+    o[QStringLiteral("search")] = ss;
+    if (spec.traceStart_s != 0)
+        o[QStringLiteral("trace_start_s")] = spec.traceStart_s;
+}
+
+const std::vector<std::string> &intermittentMetricNames()
+{
+    static const std::vector<std::string> names{"intermittent_latency_s",
+                                                "intermittent_active_s",
+                                                "intermittent_recharge_s",
+                                                "power_cycles",
+                                                "reboots",
+                                                "terminates",
+                                                "intermittent_energy_j",
+                                                "reexecution_j",
+                                                "preservation_j",
+                                                "data_movement_j",
+                                                "intermittent_compute_j"};
+    return names;
+}
+
+std::vector<std::pair<std::string, double>> intermittentMetrics(const StudyData &data,
+                                                                const TrialConfig &trial)
+{
+    using namespace intermittent;
+    const TierRef &tier = trial.tiers.front();
+    const std::string where = "trial " + trial.label();
+    const auto layers = data.intermittentLayers.find(tier.model);
+    const auto platform = data.intermittentPlatforms.find(trial.device);
+    if (layers == data.intermittentLayers.end() || platform == data.intermittentPlatforms.end())
+        throw Error(where, "no intermittent data for " + tier.model + " on " + trial.device);
+    const IntermittentKnobs &k = trial.intermittent;
+    InferenceRequest request;
+    request.where = where;
+    request.modelName = tier.model;
+    request.layers = layers->second;
+    request.platform = platform->second;
+    request.capacitor = request.platform.capacitor;
+    if (!std::isnan(k.capacitor_mF))
+        request.capacitor.capacitance_F = k.capacitor_mF * 1e-3;
+    if (!std::isnan(k.margin))
+        request.capacitor.margin = k.margin;
+    if (k.harvester == "rc") {
+        request.harvester = request.platform.harvester;
+    } else if (isTrace(k.harvester)) {
+        const auto it = data.intermittentTraces.find(k.harvester);
+        if (it == data.intermittentTraces.end())
+            throw Error(where, "trace " + k.harvester + " was not loaded");
+        request.harvester = it->second;
+    } else {
+        request.harvester = Harvester::constant(parsePower_W(k.harvester, where));
+    }
+    request.formats = {dataFormatOf(tier.format, where)};
+    request.search = k.search;
+    request.baselines = !k.search; // the per-task baseline (naive comes with it)
+    request.simOptions.start_s = k.traceStart_s;
+    const InferenceReport report = runInference(request);
+    const ConfigurationResult *c = report.best();
+    const SimResult &s = c->sim;
+    const double inf = std::numeric_limits<double>::infinity();
+    return {{"intermittent_latency_s", s.terminates ? s.latency_s : inf},
+            {"intermittent_active_s", s.active_s},
+            {"intermittent_recharge_s", s.recharge_s},
+            {"power_cycles", double(s.powerCycles)},
+            {"reboots", double(s.reboots)},
+            {"terminates", s.terminates ? 1.0 : 0.0},
+            {"intermittent_energy_j", s.energy.total_J()},
+            {"reexecution_j", s.energy.reexecution_J},
+            {"preservation_j", s.energy.preservation_J},
+            {"data_movement_j", s.energy.dataMovement_J},
+            {"intermittent_compute_j", s.energy.compute_J}};
+}
+
+} // namespace frontier::study

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "specreader.h"
+
+#include <QJsonObject>
+
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace frontier::study {
+
+struct StudyData;
+struct TrialConfig;
+
+// The knobs of an `intermittent` policy (docs/study-spec.md): every trial runs its model
+// and format on the trial's device (an intermittent preset such as msp430fr5994) through
+// the power-cycle simulator of core/intermittent, and adds its latency on harvested
+// energy to the usual metrics.
+
+// One trial's values.
+struct IntermittentKnobs
+{
+    double capacitor_mF = NAN;    // NaN: the preset's
+    std::string harvester = "rc"; // "rc" (the preset's R and V_sup), a power ("2mW"), or a
+                                  // trace CSV (absolute path)
+    double margin = NAN;          // NaN: the preset's
+    bool search = true;           // searched configuration (else the per-task baseline)
+    double traceStart_s = 0;
+
+    QJsonObject toJson() const;
+    static IntermittentKnobs fromJson(const QJsonObject &o);
+    std::string label() const; // "C=5mF P=2mW margin=0.55 searched"
+    bool operator==(const IntermittentKnobs &) const = default;
+};
+
+// The lists a policy sweeps (the grid is their product).
+struct IntermittentSpec
+{
+    std::vector<double> capacitors_mF{NAN};
+    std::vector<std::string> harvesters{"rc"};
+    std::vector<double> margins{NAN};
+    std::vector<bool> search{true};
+    double traceStart_s = 0;
+
+    std::vector<IntermittentKnobs> expand() const;
+};
+
+// Reads capacitors, harvesters, margins, search, trace_start_s of a policy object; trace
+// files are taken relative to baseDir and must load (Error naming the key otherwise).
+IntermittentSpec parseIntermittentSpec(SpecReader &r, const std::string &baseDir);
+void intermittentSpecToJson(const IntermittentSpec &spec, QJsonObject &policy);
+
+// The metrics an intermittent trial adds: intermittent_latency_s (+inf when it never
+// finishes), intermittent_active_s, intermittent_recharge_s, power_cycles, reboots,
+// terminates (1/0), intermittent_energy_j, reexecution_j, preservation_j,
+// data_movement_j, intermittent_compute_j.
+const std::vector<std::string> &intermittentMetricNames();
+// Throws Error naming the trial.
+std::vector<std::pair<std::string, double>> intermittentMetrics(const StudyData &data,
+                                                                const TrialConfig &trial);
+
+} // namespace frontier::study
