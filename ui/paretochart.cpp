@@ -37,14 +37,17 @@ int familyIndex(policy::PolicyKind kind)
         return 4;
     case policy::PolicyKind::AriHi:
         return 5;
+    case policy::PolicyKind::Intermittent:
+        return 6;
     }
-    return 6;
+    return 7;
 }
 
 QString familyName(int family)
 {
-    static const char *names[] = {"single", "ARI", "HI", "EE", "EE-HI", "ARI-HI", "other"};
-    return QCoreApplication::translate("ParetoChart", names[std::clamp(family, 0, 6)]);
+    static const char *names[]
+        = {"single", "ARI", "HI", "EE", "EE-HI", "ARI-HI", "intermittent", "other"};
+    return QCoreApplication::translate("ParetoChart", names[std::clamp(family, 0, 7)]);
 }
 
 QScatterSeries::MarkerShape familyShape(int family)
