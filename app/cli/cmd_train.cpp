@@ -2,6 +2,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "trainmethod.h"
 
 #include "common/error.h"
 #include "common/parallel.h"
@@ -68,6 +69,7 @@ int runTrain(const QStringList &args)
                 QStringLiteral("N"), QStringLiteral("0"));
     p.addOption(QStringLiteral("json"), QStringLiteral("print one JSON object"));
     addDatasetOptions(p);
+    addTrainMethodOptions(p);
     if (!p.parse(args))
         return ExitOk;
     p.requirePositional(0, {});
@@ -103,6 +105,8 @@ int runTrain(const QStringList &args)
     }
 
     const data::PreparedData prepared = data::prepare(datasetSpec.toStdString(), datasetOptions(p));
+    if (p.isSet(QStringLiteral("method")))
+        return runTrainMethod(p, run, prepared, out);
 
     Progress progress;
     run.options.progress = &progress;

@@ -1,0 +1,50 @@
+#include "quanttraining.h"
+
+#include "common/error.h"
+#include "model/recipes.h"
+
+namespace frontier::train {
+
+TrainOptions rctTrainOptions(const std::string &recipe)
+{
+    TrainOptions o = defaultTrainOptions(recipe);
+    o.optimizer = "sgd";
+    o.weightDecay = 0.0f;
+    o.momentum = 0.0f;
+    o.learningRate = recipe == "lenet" ? 0.05f : 0.05f;
+    return o;
+}
+
+QuantTrainedModel trainRecipeQuantized(const RecipeRun &run, QuantTrainOptions options,
+                                       const data::PreparedData &data,
+                                       const std::function<void(const EpochAccount &)> &onEpoch)
+{
+    const data::Dataset &trainSet = data.train;
+    if (!trainSet.hasLabels() || trainSet.size() == 0)
+        throw Error(trainSet.source, "has no labelled training samples");
+    options.train = run.options;
+
+    model::RecipeOptions recipeOptions;
+    recipeOptions.widths = run.widths;
+    recipeOptions.seed = run.options.seed;
+    model::Model m
+        = model::makeRecipe(run.recipe, trainSet.shape, trainSet.numClasses(), recipeOptions);
+    m.name = run.recipe;
+    m.classNames = trainSet.classNames;
+    m.normalization = data.normalization;
+    m.metadata["recipe"] = run.recipe;
+    m.metadata["dataset"] = trainSet.name;
+    m.metadata["dataset_hash"] = trainSet.contentHash;
+    m.metadata["seed"] = std::to_string(run.options.seed);
+    m.metadata["optimizer"] = options.method == TrainMethod::Rct ? "sgd" : run.options.optimizer;
+
+    const data::Dataset *validation = data.calibration.size() > 0 ? &data.calibration : nullptr;
+    const data::Dataset *test = data.test.size() > 0 ? &data.test : nullptr;
+    QuantTrainedModel result
+        = trainQuantized(std::move(m), trainSet, validation, test, options, validation, onEpoch);
+    result.model.metadata["epochs"] = std::to_string(result.result.epochs.size());
+    result.result.recipe = run.recipe;
+    return result;
+}
+
+} // namespace frontier::train
