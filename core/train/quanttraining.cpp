@@ -697,6 +697,37 @@ double TrainingResult::trainEnergy_pj(const std::string &preset) const
     return it == total.energy.end() ? 0.0 : it->second.total_pj;
 }
 
+BatchGradients batchGradients(const Model &model, const data::Dataset &data, int n,
+                              const QuantTrainOptions &options, const numeric::Variant *ranges)
+{
+    validate(options);
+    if (options.method == TrainMethod::Rct)
+        throw Error("--method", "rct has no float weights to differentiate");
+    checkData(model, data, "gradient");
+    n = std::min(n, data.size());
+    if (n < 1)
+        throw Error("gradient", "needs at least one sample");
+    Model copy = model;
+    QuantTrainOptions o = options;
+    o.train.augmentShift = 0;
+    QuantTrainer trainer(copy, data, &data, o);
+    if (options.method == TrainMethod::Qat) {
+        if (!ranges)
+            throw Error("gradient", "qat needs the activation ranges of a variant");
+        trainer.setRanges(*ranges);
+        trainer.quantizeWeights();
+    }
+    std::vector<int> indices(static_cast<size_t>(n));
+    std::iota(indices.begin(), indices.end(), 0);
+    MicroResult r;
+    Scratch s;
+    trainer.runMicro(r, s, indices.data(), n, 0, n, 0, 0);
+    BatchGradients g;
+    g.loss = r.loss / double(n);
+    g.grads = std::move(r.grads);
+    return g;
+}
+
 QuantTrainedModel trainQuantized(Model model, const data::Dataset &trainSet,
                                  const data::Dataset *validation, const data::Dataset *test,
                                  const QuantTrainOptions &options, const data::Dataset *calibration,

@@ -205,6 +205,20 @@ QuantTrainedModel trainQuantized(model::Model model, const data::Dataset &train,
                                  const data::Dataset *calibration = nullptr,
                                  const std::function<void(const EpochAccount &)> &onEpoch = {});
 
+// The mean loss over the first n samples of `data` as one batch (no augmentation) and its
+// gradient with respect to the float weights, through the method's forward and backward
+// (qat: the fake-quantized forward with the activation ranges of `ranges`, an int<bits>
+// variant of `model`, and the straight-through estimator). fp32 and qat only (rct keeps no
+// float weights to differentiate); grads[layer][param] like Layer::params(). Throws Error.
+struct BatchGradients
+{
+    double loss = 0;
+    std::vector<std::vector<std::vector<float>>> grads;
+};
+BatchGradients batchGradients(const model::Model &model, const data::Dataset &data, int n,
+                              const QuantTrainOptions &options,
+                              const numeric::Variant *ranges = nullptr);
+
 // The recipe workflow (workflow.h) with a method: builds run.recipe for the prepared data
 // (metadata as trainRecipe()), trains it with `options` (options.train is ignored: run.options
 // is used), validation on the calibration part, test accuracy on the test part. rct without
