@@ -104,9 +104,12 @@ int runTrain(const QStringList &args)
         run.options.optimizer = opt.toStdString();
     }
 
+    const bool withMethod = p.isSet(QStringLiteral("method"));
+    const train::QuantTrainOptions methodOptions
+        = withMethod ? trainMethodOptions(p) : train::QuantTrainOptions{};
     const data::PreparedData prepared = data::prepare(datasetSpec.toStdString(), datasetOptions(p));
-    if (p.isSet(QStringLiteral("method")))
-        return runTrainMethod(p, run, prepared, out);
+    if (withMethod)
+        return runTrainMethod(p, methodOptions, run, prepared, out);
 
     Progress progress;
     run.options.progress = &progress;

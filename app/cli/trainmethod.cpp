@@ -84,8 +84,7 @@ QString mib(int64_t bytes)
 
 } // namespace
 
-int runTrainMethod(const CommandParser &p, train::RecipeRun run, const data::PreparedData &prepared,
-                   const QString &out)
+train::QuantTrainOptions trainMethodOptions(const CommandParser &p)
 {
     train::QuantTrainOptions options;
     try {
@@ -118,6 +117,12 @@ int runTrainMethod(const CommandParser &p, train::RecipeRun run, const data::Pre
     } catch (const Error &e) {
         throw UsageError{QStringLiteral("train: ") + QString::fromStdString(e.what())};
     }
+    return options;
+}
+
+int runTrainMethod(const CommandParser &p, const train::QuantTrainOptions &options,
+                   train::RecipeRun run, const data::PreparedData &prepared, const QString &out)
+{
     if (options.method == train::TrainMethod::Rct) {
         // rct keeps no optimizer state: plain SGD at its own rate unless given.
         const train::TrainOptions rctDefaults = train::rctTrainOptions(run.recipe);

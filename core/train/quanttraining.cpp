@@ -662,8 +662,9 @@ void validate(const QuantTrainOptions &o)
     bitsIn(r.minBits, "--rct-min");
     bitsIn(r.maxBits, "--rct-max");
     if (r.minBits > r.maxBits)
-        throw Error("--rct-min", "(" + std::to_string(r.minBits) + ") must not exceed --rct-max ("
-                                     + std::to_string(r.maxBits) + ")");
+        throw Error("--rct-min",
+                    "b_min = " + std::to_string(r.minBits)
+                        + " must not exceed --rct-max (b_max = " + std::to_string(r.maxBits) + ")");
     if (r.initialBits < r.minBits || r.initialBits > r.maxBits)
         throw Error("--rct-init",
                     "(" + std::to_string(r.initialBits) + ") must lie within --rct-min..--rct-max");
