@@ -58,7 +58,10 @@ bool isKnownMetric(const std::string &name)
                                              "device_energy_saving",
                                              "latency_saving",
                                              "tau",
-                                             "decision_tau"};
+                                             "decision_tau",
+                                             "train_energy_pj",
+                                             "train_gemm_energy_pj",
+                                             "param_memory_bytes"};
     if (names.count(name))
         return true;
     static const QRegularExpression indexed(QStringLiteral("^(reached|tau)_[0-9]{1,3}$"));
@@ -82,7 +85,10 @@ std::vector<std::string> knownMetrics()
                                  "device_energy_saving",
                                  "latency_saving",
                                  "tau",
-                                 "decision_tau"};
+                                 "decision_tau",
+                                 "train_energy_pj",
+                                 "train_gemm_energy_pj",
+                                 "param_memory_bytes"};
     for (int s = 1; s <= 9; ++s) {
         out.push_back("reached_" + std::to_string(s));
         out.push_back("tau_" + std::to_string(s));

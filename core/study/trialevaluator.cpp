@@ -155,6 +155,16 @@ policy::Cascade TrialEvaluator::build(const TrialConfig &t,
     return std::move(*cascade);
 }
 
+void TrialEvaluator::addTrainingMetrics(const TrialConfig &trial, TrialResult &result) const
+{
+    // The on-device model is the first tier's; its training accounting on the trial's device.
+    if (trial.tiers.empty())
+        return;
+    const auto it = m_data.training.find({trial.tiers.front().model, trial.device});
+    if (it != m_data.training.end())
+        result.metrics.insert(result.metrics.end(), it->second.begin(), it->second.end());
+}
+
 TrialResult TrialEvaluator::evaluate(const TrialConfig &trial) const
 {
     TrialResult r;
@@ -163,6 +173,7 @@ TrialResult TrialEvaluator::evaluate(const TrialConfig &trial) const
         const policy::Cascade cascade = build(trial, &thresholds);
         r.metrics = cascade.evaluate().named();
         r.metrics.insert(r.metrics.end(), thresholds.begin(), thresholds.end());
+        addTrainingMetrics(trial, r);
         r.ok = true;
     } catch (const Error &e) {
         r.error = e.what();
@@ -219,6 +230,7 @@ std::vector<TrialResult> TrialEvaluator::evaluateFamily(
         r.metrics = sweep->at(tau).named();
         for (const auto &[name, value] : thresholds)
             r.metrics.push_back({name, name == (decision ? "decision_tau" : "tau") ? tau : value});
+        addTrainingMetrics(t, r);
         r.ok = true;
     }
     return results;
