@@ -47,6 +47,9 @@ QuantTrainedModel trainRecipeQuantized(const RecipeRun &run, QuantTrainOptions o
         = trainQuantized(std::move(m), trainSet, validation, test, options, validation, onEpoch);
     result.model.metadata["epochs"] = std::to_string(result.result.epochs.size());
     result.result.recipe = run.recipe;
+    // The whole accounting and the curves travel with the model (the GUI's model view
+    // draws them).
+    result.model.metadata["training"] = result.result.toJson();
     return result;
 }
 
