@@ -542,25 +542,31 @@ void TestEdgeTrain::deterministicAcrossThreads()
 void TestEdgeTrain::cancelWithinOneBatch()
 {
     const data::Dataset d = squares(640, 12, 5);
-    for (TrainMethod method : {TrainMethod::Qat, TrainMethod::Rct}) {
-        Progress progress;
-        QuantTrainOptions o = quickOptions(method, 50);
-        o.train.progress = &progress;
-        QElapsedTimer timer;
-        int steps = 0;
-        o.inspectStep = [&](const StepInspection &s) {
-            steps = int(s.step);
-            if (s.step == 25) { // in the second epoch (20 batches each)
-                progress.cancel();
-                timer.start();
-            }
-        };
-        const Model m = smallCnn(12);
-        const QuantTrainedModel r = trainQuantized(m, d, nullptr, nullptr, o);
-        QVERIFY(timer.elapsed() < 200);
-        QVERIFY(r.result.cancelled);
-        QCOMPARE(steps, 25); // no batch started after the request
-        QCOMPARE(int(r.result.epochs.size()), 1);
+    // At step 25 (inside the second epoch of 20 batches) and at step 20 (the end of the
+    // first epoch: the request then arrives during the epoch's validation).
+    for (int cancelAt : {25, 20}) {
+        for (TrainMethod method : {TrainMethod::Qat, TrainMethod::Rct}) {
+            Progress progress;
+            QuantTrainOptions o = quickOptions(method, 50);
+            o.train.progress = &progress;
+            QElapsedTimer timer;
+            int steps = 0;
+            o.inspectStep = [&](const StepInspection &s) {
+                steps = int(s.step);
+                if (s.step == cancelAt) {
+                    progress.cancel();
+                    timer.start();
+                }
+            };
+            const Model m = smallCnn(12);
+            const QuantTrainedModel r = trainQuantized(m, d, &d, nullptr, o);
+            QVERIFY(timer.elapsed() < 200);
+            QVERIFY(r.result.cancelled);
+            QCOMPARE(steps, cancelAt); // no batch started after the request
+            QCOMPARE(int(r.result.epochs.size()), cancelAt == 25 ? 1 : 0);
+            if (cancelAt == 20 && method == TrainMethod::Qat) // no epoch completed
+                QVERIFY(sameBits(allParams(r.model), allParams(m)));
+        }
     }
 }
 
