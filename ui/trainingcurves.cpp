@@ -24,7 +24,7 @@ namespace {
 ChartView *lineChart(const QString &title, const QString &xTitle, const QString &yTitle,
                      const QList<QLineSeries *> &series, const QString &exportName,
                      double yMin = std::numeric_limits<double>::quiet_NaN(),
-                     double yMax = std::numeric_limits<double>::quiet_NaN())
+                     double yMax = std::numeric_limits<double>::quiet_NaN(), double xMin = 0)
 {
     auto *chart = new QChart;
     chart->setTitle(title);
@@ -48,12 +48,18 @@ ChartView *lineChart(const QString &title, const QString &xTitle, const QString 
             xHi = std::max(xHi, p.x());
         }
     }
-    x->setRange(0, xHi);
+    x->setRange(xMin, std::max(xHi, xMin + 1));
+    if (xMin == 1 && xHi <= 11) { // epochs: one tick per epoch
+        x->setTickCount(int(xHi));
+        x->setLabelFormat(QStringLiteral("%d"));
+    }
     if (!std::isnan(yMin) && !std::isnan(yMax)) {
         y->setRange(yMin, yMax);
+        y->setTickCount(int(yMax - yMin) / 2 + 1); // bits: every second one
+        y->setLabelFormat(QStringLiteral("%d"));
     } else if (lo <= hi) {
         const double pad = hi > lo ? 0.05 * (hi - lo) : 0.5;
-        y->setRange(lo - pad, hi + pad);
+        y->setRange(lo >= 0 ? std::max(0.0, lo - pad) : lo - pad, hi + pad);
     }
     auto *view = new ChartView(chart);
     view->setExportName(exportName);
@@ -120,7 +126,9 @@ TrainingCurves::TrainingCurves(const QJsonObject &r, QWidget *parent)
             validation->append(epoch, 100 * va);
     }
     m_accuracy = lineChart(tr("Accuracy per epoch"), tr("epoch"), tr("accuracy (%)"),
-                           {trainAcc, validation}, QStringLiteral("training-accuracy"));
+                           {trainAcc, validation}, QStringLiteral("training-accuracy"),
+                           std::numeric_limits<double>::quiet_NaN(),
+                           std::numeric_limits<double>::quiet_NaN(), 1);
     m_accuracy->setObjectName(QStringLiteral("trainingAccuracyChart"));
 
     m_tabs = new QTabWidget;
@@ -150,7 +158,7 @@ TrainingCurves::TrainingCurves(const QJsonObject &r, QWidget *parent)
             series << s;
         }
         m_bits = lineChart(tr("Bitwidth per layer"), tr("optimizer step"), tr("bits"), series,
-                           QStringLiteral("rct-bitwidths"), 0, 17);
+                           QStringLiteral("rct-bitwidths"), 0, 16);
         m_bits->setObjectName(QStringLiteral("trainingBitsChart"));
         m_tabs->addTab(m_bits, tr("Bitwidths"));
     }
