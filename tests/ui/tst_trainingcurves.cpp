@@ -5,9 +5,12 @@
 #include "uitestutil.h"
 
 #include "chartview.h"
+#include "job.h"
+#include "mainwindow.h"
 #include "modelview.h"
 #include "traindialog.h"
 #include "trainingcurves.h"
+#include "workspace.h"
 
 #include "train/quanttraining.h"
 
@@ -15,6 +18,7 @@
 #include <QComboBox>
 #include <QJsonDocument>
 #include <QLineSeries>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
 
@@ -29,6 +33,7 @@ private Q_SLOTS:
     void curvesOfAnRctRun();
     void modelViewShowsTheCurves();
     void trainDialogOffersMethods();
+    void trainingJobWithAMethod();
 
 private:
     train::QuantTrainedModel m_rct;
@@ -110,6 +115,33 @@ void TestTrainingCurves::trainDialogOffersMethods()
     QVERIFY(bits->isEnabled());
     bits->setValue(4);
     QCOMPARE(dialog.bits(), 4);
+}
+
+void TestTrainingCurves::trainingJobWithAMethod()
+{
+    // The Train dialog's job with RCT: the model lands in the project folder with its variant
+    // and its curves, and its model view shows them.
+    QTemporaryDir dir;
+    ui::MainWindow window;
+    QVERIFY(window.openProject(dir.path()));
+    ui::Job *job
+        = window.workspace()->trainModel(QStringLiteral("optdigits"), QStringLiteral("mlp"), 2,
+                                         QStringLiteral("opt-rct"), QStringLiteral("rct"), 6);
+    QVERIFY(job);
+    QSignalSpy finished(job, &ui::Job::finished);
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(job->state(), ui::Job::State::Succeeded);
+    const QString path = dir.filePath(QStringLiteral("opt-rct.fmodel"));
+    const model::ModelFile file = model::loadModelFile(path.toStdString());
+    QCOMPARE(int(file.variants.size()), 1);
+    const QJsonObject training
+        = ui::TrainingCurves::fromMetadata(file.model.metadata.at("training"));
+    QCOMPARE(training.value(QStringLiteral("method")).toString(), QStringLiteral("rct"));
+    QCOMPARE(training.value(QStringLiteral("bits")).toInt(), 6);
+    ui::ModelView *view = window.workspace()->openModel(path);
+    QVERIFY(view);
+    const ui::TrainingCurves *curves = view->findChild<ui::TrainingCurves *>();
+    QVERIFY(curves && curves->bitsChart());
 }
 
 QTEST_MAIN(TestTrainingCurves)
