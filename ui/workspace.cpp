@@ -263,6 +263,10 @@ Job *Workspace::trainModel(const QString &dataset, const QString &recipe, int ep
                     .arg(path));
     });
     connect(job, &Job::succeeded, m_project, &ProjectDocument::reload);
+    if (!method.isEmpty()) {
+        // The run's curves (loss, accuracy, RCT bitwidths) are in the trained model's view.
+        connect(job, &Job::succeeded, this, [this, path] { openModel(path); });
+    }
     return job;
 }
 

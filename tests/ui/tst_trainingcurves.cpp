@@ -20,6 +20,7 @@
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTemporaryDir>
 
 using namespace frontier;
@@ -138,8 +139,10 @@ void TestTrainingCurves::trainingJobWithAMethod()
         = ui::TrainingCurves::fromMetadata(file.model.metadata.at("training"));
     QCOMPARE(training.value(QStringLiteral("method")).toString(), QStringLiteral("rct"));
     QCOMPARE(training.value(QStringLiteral("bits")).toInt(), 6);
-    ui::ModelView *view = window.workspace()->openModel(path);
+    // The job's success opened the trained model's view, curves included.
+    auto *view = qobject_cast<ui::ModelView *>(window.centralTabs()->currentWidget());
     QVERIFY(view);
+    QCOMPARE(view->path(), path);
     const ui::TrainingCurves *curves = view->findChild<ui::TrainingCurves *>();
     QVERIFY(curves && curves->bitsChart());
 }
