@@ -62,7 +62,9 @@ struct RctOptions
 };
 
 // What the training state holds between two optimizer steps (see
-// QuantTrainOptions::inspectStep): for rct no float32 weight may be among it.
+// QuantTrainOptions::inspectStep): for rct no float32 weight may be among it. (The per
+// micro-batch gradient buffers are scratch reused by the next step, not state: their values
+// are dead between steps, and the accounting leaves them out of the parameter memory.)
 struct StepInspection
 {
     int64_t step = 0;                // optimizer steps done
