@@ -331,7 +331,7 @@ void MainWindow::trainModel(const QString &dataset)
                        this);
     if (dialog.exec() == QDialog::Accepted && !dialog.modelName().isEmpty())
         m_workspace->trainModel(dialog.dataset(), dialog.recipe(), dialog.epochs(),
-                                dialog.modelName());
+                                dialog.modelName(), dialog.method(), dialog.bits());
 }
 
 void MainWindow::editPreferences()

@@ -4,6 +4,7 @@
 #include "layercostmodel.h"
 #include "preferences.h"
 #include "theme.h"
+#include "trainingcurves.h"
 
 #include "common/error.h"
 #include "cost/presetlibrary.h"
@@ -140,6 +141,12 @@ ModelView::ModelView(model::Model model, const QString &path, QWidget *parent)
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_table);
     split->addWidget(m_chartView);
+    const auto training = m_model.metadata.find("training");
+    if (training != m_model.metadata.end()) {
+        const QJsonObject result = TrainingCurves::fromMetadata(training->second);
+        if (!result.isEmpty())
+            split->addWidget(new TrainingCurves(result));
+    }
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     split->setSizes({290, 390});

@@ -21,6 +21,10 @@ public:
     QString recipe() const;
     int epochs() const;
     QString modelName() const;
+    // "" (the recipe's trainer), "fp32", "qat" or "rct" (core/train/quanttraining.h), and
+    // the bits of qat (int<bits>) or rct's initial bitwidth.
+    QString method() const;
+    int bits() const;
 
 private:
     void suggestName();
@@ -29,6 +33,8 @@ private:
     QComboBox *m_recipe = nullptr;
     QSpinBox *m_epochs = nullptr;
     QLineEdit *m_name = nullptr;
+    QComboBox *m_method = nullptr;
+    QSpinBox *m_bits = nullptr;
 };
 
 } // namespace frontier::ui

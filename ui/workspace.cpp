@@ -17,8 +17,10 @@
 #include "data/catalog.h"
 #include "model/modelfile.h"
 #include "model/onnx/onnximport.h"
+#include "numeric/variantio.h"
 #include "study/studyrunner.h"
 #include "study/studyspec.h"
+#include "train/quanttraining.h"
 #include "train/workflow.h"
 
 #include <QDir>
@@ -185,8 +187,52 @@ void Workspace::refreshExplorerModels()
     }
 }
 
+namespace {
+
+// A training job with a method (train/quanttraining.h): the model is saved with its variant
+// and keeps its accounting and curves in its "training" metadata.
+void trainWithMethod(JobContext &ctx, train::RecipeRun run, const data::PreparedData &data,
+                     const std::string &method, int bits, const std::string &name,
+                     const std::string &path)
+{
+    train::QuantTrainOptions options;
+    options.method = train::parseMethod(method);
+    options.bits = bits;
+    options.rct.initialBits = bits;
+    if (options.method == train::TrainMethod::Rct) {
+        const train::TrainOptions rct = train::rctTrainOptions(run.recipe);
+        run.options.optimizer = rct.optimizer;
+        run.options.momentum = rct.momentum;
+        run.options.learningRate = rct.learningRate;
+        run.options.weightDecay = rct.weightDecay;
+    }
+    train::QuantTrainedModel trained
+        = train::trainRecipeQuantized(run, options, data, [&ctx](const train::EpochAccount &e) {
+              QStringList bitsText;
+              for (const train::LayerAccount &l : e.layers)
+                  bitsText << QString::number(l.weightBits);
+              ctx.log(QStringLiteral("epoch %1: loss %2, validation accuracy %3, bits %4")
+                          .arg(e.epoch)
+                          .arg(e.loss, 0, 'f', 4)
+                          .arg(e.validationAccuracy, 0, 'f', 4)
+                          .arg(bitsText.join(QLatin1Char(','))));
+          });
+    if (trained.result.cancelled || ctx.progress().cancelRequested())
+        throw frontier::Cancelled{};
+    trained.model.name = name;
+    std::vector<std::string> variants;
+    if (trained.hasVariant)
+        variants.push_back(numeric::variantToJson(trained.variant));
+    model::saveModel(trained.model, path, variants);
+    ctx.log(QStringLiteral("test accuracy %1 as %2, saved %3")
+                .arg(trained.result.testAccuracy, 0, 'f', 4)
+                .arg(QString::fromStdString(trained.result.format), QString::fromStdString(path)));
+}
+
+} // namespace
+
 Job *Workspace::trainModel(const QString &dataset, const QString &recipe, int epochs,
-                           const QString &name)
+                           const QString &name, const QString &method, int bits)
 {
     const QString folder = m_project->modelFolder();
     if (folder.isEmpty()) {
@@ -208,6 +254,10 @@ Job *Workspace::trainModel(const QString &dataset, const QString &recipe, int ep
         if (epochs > 0)
             run.options.epochs = epochs;
         run.options.progress = &ctx.progress();
+        if (!method.isEmpty()) {
+            trainWithMethod(ctx, run, data, method.toStdString(), bits, stdName, stdPath);
+            return;
+        }
         train::TrainedModel trained
             = train::trainRecipe(run, data, [&ctx](const train::EpochReport &e) {
                   ctx.log(QStringLiteral("epoch %1: loss %2, validation accuracy %3")
@@ -224,6 +274,10 @@ Job *Workspace::trainModel(const QString &dataset, const QString &recipe, int ep
                     .arg(path));
     });
     connect(job, &Job::succeeded, m_project, &ProjectDocument::reload);
+    if (!method.isEmpty()) {
+        // The run's curves (loss, accuracy, RCT bitwidths) are in the trained model's view.
+        connect(job, &Job::succeeded, this, [this, path] { openModel(path); });
+    }
     return job;
 }
 

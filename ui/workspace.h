@@ -45,7 +45,9 @@ public:
     Job *runStudy(const QByteArray &json, const QString &baseDir);
 
     // Background jobs; errors come back through the jobs dock.
-    Job *trainModel(const QString &dataset, const QString &recipe, int epochs, const QString &name);
+    // method: "" (the recipe's trainer) or fp32, qat, rct (train/quanttraining.h) with `bits`.
+    Job *trainModel(const QString &dataset, const QString &recipe, int epochs, const QString &name,
+                    const QString &method = {}, int bits = 8);
     Job *importOnnx(const QString &path);
     Job *importDataset(const QString &path);
 

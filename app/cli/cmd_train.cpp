@@ -2,6 +2,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "trainmethod.h"
 
 #include "common/error.h"
 #include "common/parallel.h"
@@ -68,6 +69,7 @@ int runTrain(const QStringList &args)
                 QStringLiteral("N"), QStringLiteral("0"));
     p.addOption(QStringLiteral("json"), QStringLiteral("print one JSON object"));
     addDatasetOptions(p);
+    addTrainMethodOptions(p);
     if (!p.parse(args))
         return ExitOk;
     p.requirePositional(0, {});
@@ -102,7 +104,12 @@ int runTrain(const QStringList &args)
         run.options.optimizer = opt.toStdString();
     }
 
+    const bool withMethod = p.isSet(QStringLiteral("method"));
+    const train::QuantTrainOptions methodOptions
+        = withMethod ? trainMethodOptions(p) : train::QuantTrainOptions{};
     const data::PreparedData prepared = data::prepare(datasetSpec.toStdString(), datasetOptions(p));
+    if (withMethod)
+        return runTrainMethod(p, methodOptions, run, prepared, out);
 
     Progress progress;
     run.options.progress = &progress;

@@ -58,7 +58,10 @@ bool isKnownMetric(const std::string &name)
                                              "device_energy_saving",
                                              "latency_saving",
                                              "tau",
-                                             "decision_tau"};
+                                             "decision_tau",
+                                             "train_energy_pj",
+                                             "train_gemm_energy_pj",
+                                             "param_memory_bytes"};
     if (names.count(name))
         return true;
     for (const std::string &m : intermittentMetricNames())
@@ -85,7 +88,10 @@ std::vector<std::string> knownMetrics()
                                  "device_energy_saving",
                                  "latency_saving",
                                  "tau",
-                                 "decision_tau"};
+                                 "decision_tau",
+                                 "train_energy_pj",
+                                 "train_gemm_energy_pj",
+                                 "param_memory_bytes"};
     const std::vector<std::string> &intermittent = intermittentMetricNames();
     out.insert(out.end(), intermittent.begin(), intermittent.end());
     for (int s = 1; s <= 9; ++s) {

@@ -369,6 +369,10 @@ QJsonObject modelToJson(const ModelSpec &m)
         if (m.epochs >= 0)
             o[QStringLiteral("epochs")] = m.epochs;
         o[QStringLiteral("seed")] = double(m.seed);
+        if (!m.method.empty()) {
+            o[QStringLiteral("method")] = QString::fromStdString(m.method);
+            o[QStringLiteral("bits")] = m.bits;
+        }
     } else {
         o[QStringLiteral("path")] = QString::fromStdString(m.path);
     }

@@ -13,6 +13,7 @@
 #include "model/onnx/onnximport.h"
 #include "policy/decisionmodule.h"
 #include "store/project.h"
+#include "train/quanttraining.h"
 #include "train/workflow.h"
 
 #include <QJsonArray>
@@ -133,6 +134,14 @@ std::string StudyAssets::modelKey(const ModelSpec &m) const
         spec[QStringLiteral("widths")] = widths;
         spec[QStringLiteral("epochs")] = m.epochs;
         spec[QStringLiteral("seed")] = double(m.seed);
+        if (!m.method.empty()) {
+            spec[QStringLiteral("method")] = QString::fromStdString(m.method);
+            spec[QStringLiteral("bits")] = m.bits;
+            QJsonArray devices;
+            for (const std::string &d : m_spec.devices)
+                devices.append(QString::fromStdString(d));
+            spec[QStringLiteral("devices")] = devices;
+        }
         o[QStringLiteral("recipe")] = spec;
         o[QStringLiteral("dataset")] = QString::fromStdString(m_identity.dataset);
     } else {
@@ -219,19 +228,23 @@ void StudyAssets::loadModel(const ModelSpec &m, Progress *progress,
             run.options.epochs = m.epochs;
         ProgressRelay relay(progress, kTrainUnits);
         run.options.progress = &relay.sub();
-        train::TrainedModel trained;
-        try {
-            trained = train::trainRecipe(run, m_prepared);
-        } catch (const Error &e) {
-            failKey("models", "model '" + m.name + "': " + e.what());
+        if (!m.method.empty()) {
+            loaded = trainWithMethod(m, run, log);
+        } else {
+            train::TrainedModel trained;
+            try {
+                trained = train::trainRecipe(run, m_prepared);
+            } catch (const Error &e) {
+                failKey("models", "model '" + m.name + "': " + e.what());
+            }
+            if (trained.report.cancelled)
+                throw Cancelled{};
+            loaded = std::move(trained.model);
+            if (log)
+                log("trained " + m.name + " (" + m.recipe + "): test accuracy "
+                    + std::to_string(trained.testAccuracy) + " in "
+                    + std::to_string(trained.report.seconds) + " s");
         }
-        if (trained.report.cancelled)
-            throw Cancelled{};
-        loaded = std::move(trained.model);
-        if (log)
-            log("trained " + m.name + " (" + m.recipe + "): test accuracy "
-                + std::to_string(trained.testAccuracy) + " in "
-                + std::to_string(trained.report.seconds) + " s");
         ++m_report.modelsTrained;
     } else {
         loaded = model::loadAnyModel(m.path);
@@ -241,6 +254,66 @@ void StudyAssets::loadModel(const ModelSpec &m, Progress *progress,
         loaded.name = m.name;
     m_modelIds[m.name] = m_project.putModel(stored, model::serializeModel(loaded));
     m_models[m.name] = std::move(loaded);
+}
+
+model::Model StudyAssets::trainWithMethod(const ModelSpec &m, train::RecipeRun run,
+                                          const std::function<void(const std::string &)> &log)
+{
+    train::QuantTrainOptions options;
+    options.method = train::parseMethod(m.method);
+    options.bits = m.bits;
+    options.rct.initialBits = m.bits;
+    options.costPresets = m_spec.devices;
+    if (options.method == train::TrainMethod::Rct) {
+        const train::TrainOptions rct = train::rctTrainOptions(m.recipe);
+        run.options.optimizer = rct.optimizer;
+        run.options.momentum = rct.momentum;
+        run.options.learningRate = rct.learningRate;
+        run.options.weightDecay = rct.weightDecay;
+    }
+    train::QuantTrainedModel trained;
+    try {
+        trained = train::trainRecipeQuantized(run, options, m_prepared);
+    } catch (const Error &e) {
+        failKey("models", "model '" + m.name + "': " + e.what());
+    }
+    if (trained.result.cancelled)
+        throw Cancelled{};
+    // The accounting travels with the model (its metadata is stored in the project), so a
+    // resumed study reads it back instead of training again.
+    model::Model &out = trained.model;
+    for (const std::string &device : m_spec.devices) {
+        out.metadata["train_energy_pj@" + device]
+            = numberText(trained.result.trainEnergy_pj(device));
+        out.metadata["train_gemm_energy_pj@" + device]
+            = numberText(trained.result.gemmEnergy_pj(device));
+    }
+    out.metadata["param_memory_bytes"]
+        = numberText(double(trained.result.parameterMemory.totalBytes()));
+    out.metadata["train_test_accuracy"] = numberText(trained.result.testAccuracy);
+    if (log)
+        log("trained " + m.name + " (" + m.recipe + ", " + m.method + "): test accuracy "
+            + std::to_string(trained.result.testAccuracy) + " as " + trained.result.format + " in "
+            + std::to_string(trained.result.seconds) + " s");
+    return std::move(out);
+}
+
+void StudyAssets::recordTraining(const std::string &name)
+{
+    const model::Model &m = model(name);
+    const auto memory = m.metadata.find("param_memory_bytes");
+    if (memory == m.metadata.end())
+        return;
+    for (const std::string &device : m_spec.devices) {
+        const auto energy = m.metadata.find("train_energy_pj@" + device);
+        const auto gemm = m.metadata.find("train_gemm_energy_pj@" + device);
+        if (energy == m.metadata.end() || gemm == m.metadata.end())
+            continue;
+        m_data.training[{name, device}]
+            = {{"train_energy_pj", QByteArray::fromStdString(energy->second).toDouble()},
+               {"train_gemm_energy_pj", QByteArray::fromStdString(gemm->second).toDouble()},
+               {"param_memory_bytes", QByteArray::fromStdString(memory->second).toDouble()}};
+    }
 }
 
 void StudyAssets::loadOutputs(const std::string &name, const std::string &format,
@@ -317,6 +390,7 @@ void StudyAssets::prepare(const AssetNeeds &needs, Progress *progress,
         if (!m_models.count(name))
             loadModel(*spec, progress, log);
         m_data.classes[name] = model(name).numClasses();
+        recordTraining(name);
     }
     for (const auto &[model, format] : needs.outputs) {
         checkCancel();

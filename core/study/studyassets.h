@@ -7,6 +7,7 @@
 #include "common/progress.h"
 #include "data/catalog.h"
 #include "model/model.h"
+#include "train/workflow.h"
 
 #include <cstdint>
 #include <functional>
@@ -85,6 +86,11 @@ private:
     std::string modelKey(const ModelSpec &m) const;
     void loadModel(const ModelSpec &m, Progress *progress,
                    const std::function<void(const std::string &)> &log);
+    // A model of the spec with a training method (train/quanttraining.h): trains it and puts
+    // its accounting into its metadata; recordTraining() copies that into the StudyData.
+    model::Model trainWithMethod(const ModelSpec &m, train::RecipeRun run,
+                                 const std::function<void(const std::string &)> &log);
+    void recordTraining(const std::string &model);
     bool outputsStored(const std::string &model, const std::string &format);
     void loadOutputs(const std::string &model, const std::string &format, Progress *progress,
                      const std::function<void(const std::string &)> &log);

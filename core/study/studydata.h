@@ -52,6 +52,10 @@ struct StudyData
     std::map<std::string, std::vector<intermittent::ExecLayer>> intermittentLayers;
     std::map<std::string, intermittent::Platform> intermittentPlatforms;
     std::map<std::string, intermittent::Harvester> intermittentTraces;
+    // Models trained with a method (ModelSpec::method): train_energy_pj, train_gemm_energy_pj
+    // and param_memory_bytes on each device; trials on the model's first tier carry them.
+    using TrainingKey = std::pair<std::string, std::string>; // model, device
+    std::map<TrainingKey, std::vector<std::pair<std::string, double>>> training;
 
     const std::vector<policy::TierOutputs> &heads(const std::string &model,
                                                   const std::string &format,

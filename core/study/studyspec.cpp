@@ -2,6 +2,7 @@
 
 #include "specparts.h"
 #include "specreader.h"
+#include "trainingspec.h"
 
 #include "common/error.h"
 #include "common/fileutil.h"
@@ -78,7 +79,8 @@ DatasetSpec parseDataset(SpecReader &top, const std::string &baseDir)
 
 std::vector<ModelSpec> parseModels(SpecReader &top, const std::string &baseDir)
 {
-    const QJsonArray a = top.array("models", true);
+    // A `training` section may give every model of the study.
+    const QJsonArray a = top.array("models", !top.has("training"));
     const std::vector<std::string> recipes = model::recipeNames();
     std::vector<ModelSpec> models;
     std::set<std::string> names;
@@ -111,6 +113,10 @@ std::vector<ModelSpec> parseModels(SpecReader &top, const std::string &baseDir)
             }
             m.epochs = r.integer("epochs", -1, 0, 10000);
             m.seed = r.seed("seed", 1);
+            m.method = r.string("method", {});
+            if (!m.method.empty() && m.method != "fp32" && m.method != "qat" && m.method != "rct")
+                r.fail("method", "unknown method '" + m.method + "' (fp32, qat, rct)");
+            m.bits = r.integer("bits", 8, 2, 16);
         } else {
             m.path = resolvePath(m.path, baseDir);
             if (!fileExists(m.path))
@@ -219,6 +225,11 @@ StudySpec parseStudySpec(const QJsonObject &json, const std::string &where,
     spec.description = top.string("description", {});
     spec.dataset = parseDataset(top, baseDir);
     spec.models = parseModels(top, baseDir);
+    for (ModelSpec &m : parseTrainingSection(top)) {
+        if (spec.model(m.name))
+            top.fail("training", "a second model named '" + m.name + "'");
+        spec.models.push_back(std::move(m));
+    }
     spec.devices = top.strings("devices", true);
     spec.links = top.strings("links");
     spec.servers = top.strings("servers");

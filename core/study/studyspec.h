@@ -54,6 +54,11 @@ struct ModelSpec
     std::vector<int> widths; // recipe widths (empty = the recipe's defaults)
     int epochs = -1;         // -1 = the recipe's tuned default
     uint64_t seed = 1;       // initialisation and shuffling
+    // Training method (core/train/quanttraining.h): "" trains with the recipe's trainer;
+    // "fp32", "qat" or "rct" with that method, whose accounting (train_energy_pj,
+    // train_gemm_energy_pj, param_memory_bytes on each study device) then joins the trials.
+    std::string method;
+    int bits = 8; // qat: int<bits>; rct: the initial bitwidth
 
     bool trained() const { return !recipe.empty(); }
 };

@@ -156,6 +156,16 @@ policy::Cascade TrialEvaluator::build(const TrialConfig &t,
     return std::move(*cascade);
 }
 
+void TrialEvaluator::addTrainingMetrics(const TrialConfig &trial, TrialResult &result) const
+{
+    // The on-device model is the first tier's; its training accounting on the trial's device.
+    if (trial.tiers.empty())
+        return;
+    const auto it = m_data.training.find({trial.tiers.front().model, trial.device});
+    if (it != m_data.training.end())
+        result.metrics.insert(result.metrics.end(), it->second.begin(), it->second.end());
+}
+
 TrialResult TrialEvaluator::evaluate(const TrialConfig &trial) const
 {
     TrialResult r;
@@ -168,6 +178,7 @@ TrialResult TrialEvaluator::evaluate(const TrialConfig &trial) const
             const auto extra = intermittentMetrics(m_data, trial);
             r.metrics.insert(r.metrics.end(), extra.begin(), extra.end());
         }
+        addTrainingMetrics(trial, r);
         r.ok = true;
     } catch (const Error &e) {
         r.error = e.what();
@@ -224,6 +235,7 @@ std::vector<TrialResult> TrialEvaluator::evaluateFamily(
         r.metrics = sweep->at(tau).named();
         for (const auto &[name, value] : thresholds)
             r.metrics.push_back({name, name == (decision ? "decision_tau" : "tau") ? tau : value});
+        addTrainingMetrics(t, r);
         r.ok = true;
     }
     return results;

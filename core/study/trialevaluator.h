@@ -65,6 +65,10 @@ public:
     std::vector<TrialResult> evaluateFamily(const std::vector<const TrialConfig *> &trials) const;
 
 private:
+    // Appends train_energy_pj, train_gemm_energy_pj and param_memory_bytes when the trial's
+    // first tier is a model trained with a method (StudyData::training).
+    void addTrainingMetrics(const TrialConfig &trial, TrialResult &result) const;
+
     const StudyData &m_data;
 };
 

@@ -36,6 +36,16 @@ public:
 
     const std::string &name() const { return m_name; }
     long long steps() const { return m_t; }
+    // Bytes of optimizer state held now (momentum and Adam buffers).
+    long long stateBytes() const
+    {
+        long long bytes = 0;
+        for (const std::vector<float> &v : m_first)
+            bytes += (long long)(v.capacity() * sizeof(float));
+        for (const std::vector<float> &v : m_second)
+            bytes += (long long)(v.capacity() * sizeof(float));
+        return bytes;
+    }
 
     enum class Kind { Sgd, Nesterov, Adam };
 
