@@ -13,6 +13,7 @@
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -20,9 +21,14 @@
 #include <QLabel>
 #include <QLegend>
 #include <QLocale>
+#include <QLogValueAxis>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QValueAxis>
+
+#include <cmath>
 
 namespace frontier::ui {
 
@@ -119,6 +125,10 @@ ModelView::ModelView(model::Model model, const QString &path, QWidget *parent)
     controls->addWidget(m_device);
     controls->addSpacing(12);
     controls->addWidget(m_costLine, 1);
+    m_logEnergy = new QCheckBox(tr("Log energy axis"));
+    m_logEnergy->setObjectName(QStringLiteral("logEnergy"));
+    m_logEnergy->setToolTip(tr("Energy bars on a logarithmic axis, so that small layers show"));
+    controls->addWidget(m_logEnergy);
 
     m_layers = new LayerCostModel(this);
     m_layers->setLayers(std::move(rows));
@@ -143,6 +153,7 @@ ModelView::ModelView(model::Model model, const QString &path, QWidget *parent)
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     split->setSizes({290, 390});
+    m_split = split;
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
@@ -156,10 +167,46 @@ ModelView::ModelView(model::Model model, const QString &path, QWidget *parent)
     m_format->setCurrentText(prefs.format);
     connect(m_format, &QComboBox::currentTextChanged, this, &ModelView::recompute);
     connect(m_device, &QComboBox::currentTextChanged, this, &ModelView::recompute);
+    connect(m_logEnergy, &QCheckBox::toggled, this, &ModelView::fillChart);
     recompute();
 }
 
 ModelView::~ModelView() = default;
+
+void ModelView::setLogEnergy(bool log)
+{
+    m_logEnergy->setChecked(log);
+}
+
+bool ModelView::logEnergy() const
+{
+    return m_logEnergy->isChecked();
+}
+
+void ModelView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (!m_fitted) {
+        m_fitted = true;
+        // Once the tab has its final size.
+        QTimer::singleShot(0, this, &ModelView::fitTableHeight);
+    }
+}
+
+void ModelView::fitTableHeight()
+{
+    m_table->resizeColumnsToContents();
+    int rows = 0;
+    for (int r = 0; r < m_layers->rowCount(); ++r)
+        rows += m_table->rowHeight(r);
+    const int frame = 2 * m_table->frameWidth();
+    const bool scrolls = m_table->horizontalHeader()->length() > m_table->viewport()->width();
+    const int want = m_table->horizontalHeader()->sizeHint().height() + rows + frame
+                     + (scrolls ? m_table->horizontalScrollBar()->sizeHint().height() : 0) + 2;
+    const int total = m_split->height() - m_split->handleWidth();
+    const int table = std::min(want, total * 2 / 3);
+    m_split->setSizes({table, std::max(0, total - table)});
+}
 
 int ModelView::layerRowCount() const
 {
@@ -284,10 +331,31 @@ void ModelView::fillChart()
     layersAxis->append(names);
     if (names.size() > 12)
         layersAxis->setLabelsAngle(-60);
-    auto *energyAxis = new QValueAxis;
-    energyAxis->setTitleText(tr("energy (%1)").arg(unit));
-    energyAxis->setRange(0, std::max(1e-12, maxPj * scale * 1.05));
-    energyAxis->applyNiceNumbers();
+    QAbstractAxis *energyAxis = nullptr;
+    if (m_logEnergy->isChecked()) {
+        // From a decade below the smallest bar, so that every layer shows.
+        double minPj = maxPj;
+        for (const std::vector<double> *values : {&chosenPj, &referencePj}) {
+            for (double v : *values) {
+                if (v > 0)
+                    minPj = std::min(minPj, v);
+            }
+        }
+        auto *log = new QLogValueAxis;
+        log->setBase(10);
+        log->setLabelFormat(QStringLiteral("%g"));
+        log->setMinorTickCount(8);
+        log->setTitleText(tr("energy (%1), log scale").arg(unit));
+        const double lo = std::pow(10.0, std::floor(std::log10(std::max(1e-30, minPj * scale))));
+        log->setRange(lo, std::max(lo * 10, maxPj * scale * 1.5));
+        energyAxis = log;
+    } else {
+        auto *linear = new QValueAxis;
+        linear->setTitleText(tr("energy (%1)").arg(unit));
+        linear->setRange(0, std::max(1e-12, maxPj * scale * 1.05));
+        linear->applyNiceNumbers();
+        energyAxis = linear;
+    }
     chart->addAxis(layersAxis, Qt::AlignBottom);
     chart->addAxis(energyAxis, Qt::AlignLeft);
     series->attachAxis(layersAxis);

@@ -4,8 +4,10 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
+class QSplitter;
 class QTableView;
 
 namespace frontier::ui {
@@ -38,10 +40,21 @@ public:
     QString device() const;
     QString costError() const { return m_error; }
 
+    // The energy bars on a logarithmic axis (layers differ by decades).
+    void setLogEnergy(bool log);
+    bool logEnergy() const;
+
     LayerCostModel *layerModel() const { return m_layers; }
+    QTableView *layerTable() const { return m_table; }
     ChartView *energyChart() const { return m_chartView; }
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    // Gives the table the height of all its rows, total row included (at most two thirds
+    // of the view; beyond that it scrolls).
+    void fitTableHeight();
     void recompute();
     void fillChart();
 
@@ -53,6 +66,9 @@ private:
     QComboBox *m_format = nullptr;
     QComboBox *m_device = nullptr;
     QTableView *m_table = nullptr;
+    QSplitter *m_split = nullptr;
+    QCheckBox *m_logEnergy = nullptr;
+    bool m_fitted = false;
     LayerCostModel *m_layers = nullptr;
     ChartView *m_chartView = nullptr;
 };
