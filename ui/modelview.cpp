@@ -25,7 +25,6 @@
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
-#include <QTimer>
 #include <QValueAxis>
 
 #include <cmath>
@@ -138,8 +137,36 @@ ModelView::ModelView(model::Model model, const QString &path, QWidget *parent)
     m_table->verticalHeader()->setVisible(false);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    const int rowHeight = m_table->fontMetrics().height() + 6;
+    m_table->verticalHeader()->setDefaultSectionSize(rowHeight);
+    // The total row stays in view below the layers, however many there are: a one-row
+    // table of the same model, its columns and scrolling tied to the layer table's.
+    m_totals = new QTableView;
+    m_totals->setObjectName(QStringLiteral("layerTotals"));
+    m_totals->setModel(m_layers);
+    m_totals->horizontalHeader()->setVisible(false);
+    m_totals->verticalHeader()->setVisible(false);
+    m_totals->verticalHeader()->setDefaultSectionSize(rowHeight);
+    m_totals->setSelectionMode(QAbstractItemView::NoSelection);
+    m_totals->setFocusPolicy(Qt::NoFocus);
+    m_totals->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_totals->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    const int last = m_layers->rowCount() - 1;
+    for (int r = 0; r < last; ++r)
+        m_totals->setRowHidden(r, true);
+    if (last >= 0)
+        m_table->setRowHidden(last, true);
+    m_totals->setFixedHeight(rowHeight + 2 * m_totals->frameWidth());
+    connect(m_table->horizontalScrollBar(), &QScrollBar::valueChanged,
+            m_totals->horizontalScrollBar(), &QScrollBar::setValue);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this,
+            [this](int column, int, int size) { m_totals->setColumnWidth(column, size); });
+    auto *tables = new QWidget;
+    auto *tablesLayout = new QVBoxLayout(tables);
+    tablesLayout->setContentsMargins(0, 0, 0, 0);
+    tablesLayout->setSpacing(0);
+    tablesLayout->addWidget(m_table, 1);
+    tablesLayout->addWidget(m_totals);
 
     auto *chart = new QChart;
     chart->legend()->setAlignment(Qt::AlignBottom);
@@ -148,12 +175,11 @@ ModelView::ModelView(model::Model model, const QString &path, QWidget *parent)
     m_chartView->setExportName(QStringLiteral("energy-by-layer"));
 
     auto *split = new QSplitter(Qt::Vertical);
-    split->addWidget(m_table);
+    split->addWidget(tables);
     split->addWidget(m_chartView);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     split->setSizes({290, 390});
-    m_split = split;
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
@@ -181,31 +207,6 @@ void ModelView::setLogEnergy(bool log)
 bool ModelView::logEnergy() const
 {
     return m_logEnergy->isChecked();
-}
-
-void ModelView::showEvent(QShowEvent *event)
-{
-    QWidget::showEvent(event);
-    if (!m_fitted) {
-        m_fitted = true;
-        // Once the tab has its final size.
-        QTimer::singleShot(0, this, &ModelView::fitTableHeight);
-    }
-}
-
-void ModelView::fitTableHeight()
-{
-    m_table->resizeColumnsToContents();
-    int rows = 0;
-    for (int r = 0; r < m_layers->rowCount(); ++r)
-        rows += m_table->rowHeight(r);
-    const int frame = 2 * m_table->frameWidth();
-    const bool scrolls = m_table->horizontalHeader()->length() > m_table->viewport()->width();
-    const int want = m_table->horizontalHeader()->sizeHint().height() + rows + frame
-                     + (scrolls ? m_table->horizontalScrollBar()->sizeHint().height() : 0) + 2;
-    const int total = m_split->height() - m_split->handleWidth();
-    const int table = std::min(want, total * 2 / 3);
-    m_split->setSizes({table, std::max(0, total - table)});
 }
 
 int ModelView::layerRowCount() const
@@ -274,6 +275,29 @@ void ModelView::recompute()
                                   .arg(QString::fromStdString(c.fitNote).toHtmlEscaped())));
     }
     fillChart();
+    fitColumns();
+}
+
+void ModelView::fitColumns()
+{
+    // Both tables get the widest text of each column, the bold total included, so that
+    // their columns line up and no number is elided.
+    QFont bold = m_table->font();
+    bold.setBold(true);
+    const QFontMetrics plain(m_table->font()), strong(bold);
+    const QFontMetrics header(m_table->horizontalHeader()->font());
+    const int last = m_layers->rowCount() - 1;
+    for (int c = 0; c < m_layers->columnCount(); ++c) {
+        int width = header.horizontalAdvance(
+                        m_layers->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString())
+                    + 24;
+        for (int r = 0; r <= last; ++r) {
+            const QString text = m_layers->data(m_layers->index(r, c), Qt::DisplayRole).toString();
+            width = std::max(width, (r == last ? strong : plain).horizontalAdvance(text) + 16);
+        }
+        m_table->setColumnWidth(c, width);
+        m_totals->setColumnWidth(c, width);
+    }
 }
 
 void ModelView::fillChart()

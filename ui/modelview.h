@@ -7,7 +7,6 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
-class QSplitter;
 class QTableView;
 
 namespace frontier::ui {
@@ -17,9 +16,10 @@ class LayerCostModel;
 
 // A model: a summary, a format picker and a device-preset picker, the layer table (type,
 // shape, parameters, MACs, weight and activation bytes, energy and latency per inference
-// in the chosen format on the chosen device) and a bar chart of the energy per layer in
-// that format beside fp32. Costs come from core/cost (O(layers), computed on the GUI
-// thread); a bad format name or a preset without timing for it is shown, not thrown.
+// in the chosen format on the chosen device) with its total row always in view below it,
+// and a bar chart of the energy per layer in that format beside fp32 (linear or log). Costs come
+// from core/cost (O(layers), computed on the GUI thread); a bad format name or a preset without
+// timing for it is shown, not thrown.
 class ModelView : public QWidget
 {
     Q_OBJECT
@@ -45,16 +45,13 @@ public:
     bool logEnergy() const;
 
     LayerCostModel *layerModel() const { return m_layers; }
+    // The layers' rows, and below them the total row, always in view.
     QTableView *layerTable() const { return m_table; }
+    QTableView *totalsTable() const { return m_totals; }
     ChartView *energyChart() const { return m_chartView; }
 
-protected:
-    void showEvent(QShowEvent *event) override;
-
 private:
-    // Gives the table the height of all its rows, total row included (at most two thirds
-    // of the view; beyond that it scrolls).
-    void fitTableHeight();
+    void fitColumns();
     void recompute();
     void fillChart();
 
@@ -66,9 +63,8 @@ private:
     QComboBox *m_format = nullptr;
     QComboBox *m_device = nullptr;
     QTableView *m_table = nullptr;
-    QSplitter *m_split = nullptr;
+    QTableView *m_totals = nullptr;
     QCheckBox *m_logEnergy = nullptr;
-    bool m_fitted = false;
     LayerCostModel *m_layers = nullptr;
     ChartView *m_chartView = nullptr;
 };

@@ -153,16 +153,31 @@ void TestMainWindow::modelViewShowsWholeBytesAndItsTotal()
         const int total = table->rowCount() - 1;
         QCOMPARE(table->value(total, ui::LayerCostModel::WeightBytes), weights);
         QVERIFY(weights >= double(cost.total.counts.weightBits) / 8.0);
-        // The total row is on screen, whole, without scrolling.
+        // The total row is on screen, whole, without scrolling, below the layers.
         QTest::qWait(50);
         QTableView *layers = view->layerTable();
-        const QRect row = layers->visualRect(layers->model()->index(total, 0));
+        QTableView *totals = view->totalsTable();
+        QVERIFY(layers->isRowHidden(total));
+        for (int r = 0; r < total; ++r)
+            QVERIFY(totals->isRowHidden(r));
+        const QRect row = totals->visualRect(totals->model()->index(total, 0));
         QVERIFY(row.isValid());
-        QVERIFY2(row.top() >= 0 && row.bottom() < layers->viewport()->height(),
+        QVERIFY2(row.top() >= 0 && row.bottom() < totals->viewport()->height(),
                  qPrintable(QStringLiteral("total row %1..%2, viewport %3")
                                 .arg(row.top())
                                 .arg(row.bottom())
-                                .arg(layers->viewport()->height())));
+                                .arg(totals->viewport()->height())));
+        QVERIFY(totals->isVisible());
+        QCOMPARE(totals->visibleRegion().boundingRect().size(), totals->size());
+        QVERIFY(totals->mapTo(view, QPoint(0, 0)).y() > layers->mapTo(view, QPoint(0, 0)).y());
+        // Its columns line up with the layers', and no number is cut short.
+        for (int c = 0; c < ui::LayerCostModel::ColumnCount; ++c) {
+            QCOMPARE(totals->columnWidth(c), layers->columnWidth(c));
+            const QString text = table->data(table->index(total, c), Qt::DisplayRole).toString();
+            QFont bold = totals->font();
+            bold.setBold(true);
+            QVERIFY(QFontMetrics(bold).horizontalAdvance(text) < totals->columnWidth(c));
+        }
     }
 }
 
