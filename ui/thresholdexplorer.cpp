@@ -548,7 +548,7 @@ void ThresholdExplorer::rebuildCurve()
         auto *series = new QScatterSeries;
         series->setName(tr("rule %1").arg(QString::fromStdString(m_rules[r].first)));
         series->setMarkerShape(shapes[r % 3]);
-        series->setMarkerSize(std::max(7.0, 17.0 - 4.0 * double(r)));
+        series->setMarkerSize(std::max(10.0, 19.0 - 4.0 * double(r)));
         series->setColor(Theme::seriesColor(int(r) == 0 ? 1 : int(r) == 1 ? 4 : 5));
         series->setBorderColor(labelColor);
         series->append(at[r]);
