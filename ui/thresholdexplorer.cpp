@@ -519,7 +519,9 @@ void ThresholdExplorer::rebuildCurve()
     }
     // "Near": within 3 % of the plotted span on both axes (in decades on a log axis).
     const bool logX = m_logX->isChecked();
-    const auto plotX = [logX](double x) { return logX ? std::log10(std::max(1e-30, x)) : x; };
+    const auto plotX = [logX](double x) {
+        return logX ? std::log10(std::max(1e-30, x)) : x;
+    };
     double minPlotX = INFINITY, maxPlotX = -INFINITY;
     for (const QPointF &p : curve) {
         minPlotX = std::min(minPlotX, plotX(p.x()));
