@@ -46,7 +46,13 @@ QVariant DatasetTableModel::headerData(int section, Qt::Orientation orientation,
         return {};
     if (orientation == Qt::Vertical)
         return section;
-    return section == int(m_set->sampleSize()) ? tr("class") : QStringLiteral("x%1").arg(section);
+    if (section == int(m_set->sampleSize()))
+        return tr("class");
+    // The file's own names (a CSV header row) where it has them.
+    const QString name = size_t(section) < m_set->featureNames.size()
+                             ? QString::fromStdString(m_set->featureNames[size_t(section)])
+                             : QString();
+    return name.isEmpty() ? QStringLiteral("x%1").arg(section) : name;
 }
 
 } // namespace frontier::ui

@@ -45,6 +45,7 @@ DatasetView::DatasetView(const QString &spec, QWidget *parent)
     , m_spec(spec)
 {
     m_summary = new QLabel(tr("Loading %1...").arg(spec));
+    m_summary->setObjectName(QStringLiteral("datasetSummary"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -136,7 +137,7 @@ void DatasetView::setData(std::shared_ptr<const data::PreparedData> prepared)
             .arg(train.numClasses())
             .arg(locale.toString(train.size()), locale.toString(m_data->calibration.size()),
                  locale.toString(m_data->test.size()),
-                 QString::fromStdString(m_data->normalization.kindName()),
+                 QString::fromStdString(m_data->normalizationText).toHtmlEscaped(),
                  QString::fromStdString(m_data->description).toHtmlEscaped()));
     m_class->blockSignals(true);
     m_class->clear();

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 
 namespace frontier::ui {
@@ -97,11 +98,21 @@ ExplorerSetup::ExplorerSetup(QWidget *parent)
     connect(m_policy, &QComboBox::currentIndexChanged, this, &ExplorerSetup::updateVisibility);
     connect(m_remote, &QComboBox::currentIndexChanged, this, &ExplorerSetup::updateVisibility);
     connect(m_compute, &QPushButton::clicked, this, &ExplorerSetup::compute);
+    for (QComboBox *box : {m_model, m_policy, m_decision, m_remote, m_device, m_link})
+        connect(box, &QComboBox::currentIndexChanged, this, &ExplorerSetup::changed);
+    connect(m_dataset, &QComboBox::currentTextChanged, this, &ExplorerSetup::changed);
+    for (QLineEdit *edit : {m_formats, m_full})
+        connect(edit, &QLineEdit::textChanged, this, &ExplorerSetup::changed);
+    connect(m_remoteAccuracy, &QDoubleSpinBox::valueChanged, this, &ExplorerSetup::changed);
+    connect(m_maxTest, &QSpinBox::valueChanged, this, &ExplorerSetup::changed);
     updateVisibility();
 }
 
 void ExplorerSetup::setModels(const QList<QPair<QString, QString>> &models, const QString &current)
 {
+    // One changed() once the lists are refilled, not one per step.
+    const QSignalBlocker blockModel(m_model);
+    const QSignalBlocker blockRemote(m_remote);
     m_model->clear();
     while (m_remote->count() > 1)
         m_remote->removeItem(1);
@@ -113,6 +124,8 @@ void ExplorerSetup::setModels(const QList<QPair<QString, QString>> &models, cons
     const int i = m_model->findData(current);
     if (i >= 0)
         m_model->setCurrentIndex(i);
+    updateVisibility();
+    Q_EMIT changed();
 }
 
 void ExplorerSetup::updateVisibility()

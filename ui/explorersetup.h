@@ -34,6 +34,8 @@ public:
 
 Q_SIGNALS:
     void computeRequested(const frontier::ui::ExplorerRequest &request);
+    // Any field changed (the request as the form stands may differ from the last one).
+    void changed();
 
 private:
     void updateVisibility();

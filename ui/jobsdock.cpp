@@ -7,6 +7,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStyle>
 #include <QThreadPool>
 #include <QTime>
 #include <QTimer>
@@ -56,6 +57,17 @@ JobsDock::JobsDock(QWidget *parent)
     split->setSizes({360, 900});
     top->setMinimumWidth(280);
     setWidget(split);
+    m_clear = clear;
+}
+
+int JobsDock::defaultHeight(int rows) const
+{
+    // A row as it is laid out for a job that has not started.
+    Job probe(tr("Job"), [](JobContext &) {});
+    const JobRow row(&probe);
+    const int title = style()->pixelMetric(QStyle::PM_TitleBarHeight, nullptr, this);
+    return title + rows * (row.sizeHint().height() + m_rows->spacing())
+           + m_clear->sizeHint().height() + 12;
 }
 
 JobsDock::~JobsDock()

@@ -6,6 +6,7 @@
 #include <QList>
 
 class QPlainTextEdit;
+class QPushButton;
 class QThreadPool;
 class QVBoxLayout;
 
@@ -35,6 +36,10 @@ public:
     // Waits (processing events) until no job runs or `timeoutMs` passed; true if idle.
     bool waitForIdle(int timeoutMs);
 
+    // A height (pixels, title bar included) that shows `rows` jobs without scrolling: the
+    // main window's default for the dock.
+    int defaultHeight(int rows = 4) const;
+
     QThreadPool *pool() const { return m_pool; }
     QPlainTextEdit *logView() const { return m_log; }
 
@@ -48,6 +53,7 @@ private:
     QThreadPool *m_pool = nullptr;
     QList<Job *> m_jobs;
     QVBoxLayout *m_rows = nullptr;
+    QPushButton *m_clear = nullptr;
     QPlainTextEdit *m_log = nullptr;
 };
 

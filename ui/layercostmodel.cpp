@@ -19,6 +19,14 @@ QString plain(double v)
     return QLocale().toString(v, 'f', decimals);
 }
 
+double storedBytes(const cost::LayerCost &c, bool weights)
+{
+    const double bits = weights
+                            ? double(c.counts.weightBits)
+                            : double(c.counts.activationBitsRead + c.counts.activationBitsWritten);
+    return std::ceil(bits / 8.0);
+}
+
 } // namespace
 
 LayerCostModel::LayerCostModel(QObject *parent)
@@ -82,10 +90,19 @@ double LayerCostModel::value(int row, int column) const
     case Macs:
         return double(r.macs);
     case WeightBytes:
-        return c ? double(c->counts.weightBits) / 8.0 : NAN;
-    case ActivationBytes:
-        return c ? double(c->counts.activationBitsRead + c->counts.activationBitsWritten) / 8.0
-                 : NAN;
+    case ActivationBytes: {
+        if (!c)
+            return NAN;
+        // Whole bytes, as stored: each layer's bits rounded up (int2 weights of 5 values
+        // take 2 bytes); the total row sums the layers.
+        if (row == int(m_rows.size()) && m_cost) {
+            double sum = 0;
+            for (const cost::LayerCost &l : m_cost->layers)
+                sum += storedBytes(l, column == WeightBytes);
+            return sum;
+        }
+        return storedBytes(*c, column == WeightBytes);
+    }
     case Energy:
         return c ? c->energy_pj : NAN;
     case Latency:
@@ -117,6 +134,15 @@ QVariant LayerCostModel::data(const QModelIndex &index, int role) const
         const cost::LayerCost *c = layerCost(row);
         if (!c)
             return {};
+        if (column == WeightBytes || column == ActivationBytes) {
+            const double bits
+                = column == WeightBytes
+                      ? double(c->counts.weightBits)
+                      : double(c->counts.activationBitsRead + c->counts.activationBitsWritten);
+            return tr("%1 bits, stored in %2 whole bytes")
+                .arg(QLocale().toString(bits, 'f', 0),
+                     QLocale().toString(value(row, column), 'f', 0));
+        }
         return tr("compute %1 pJ · memory %2 pJ · static %3 pJ\nweights in %4, activations in %5")
             .arg(c->computeEnergy_pj, 0, 'g', 4)
             .arg(c->memoryEnergy_pj, 0, 'g', 4)
@@ -146,7 +172,7 @@ QVariant LayerCostModel::data(const QModelIndex &index, int role) const
     case WeightBytes:
     case ActivationBytes: {
         const double v = value(row, column);
-        return std::isnan(v) ? QString() : locale.toString(v, 'f', v == std::floor(v) ? 0 : 1);
+        return std::isnan(v) ? QString() : locale.toString(qlonglong(v));
     }
     case Energy:
     case Latency: {

@@ -44,7 +44,8 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
-    // The raw value of a cell (NaN when empty; energy in pJ, latency in µs); the total row
+    // The raw value of a cell (NaN when empty; energy in pJ, latency in µs; bytes are whole
+    // bytes as stored, each layer's bits rounded up, the total their sum); the total row
     // is rowCount() - 1. The table shows energy in the unit that suits the layers.
     double value(int row, int column) const;
 

@@ -68,7 +68,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_jobs = new JobsDock(this);
     m_jobs->pool()->setMaxThreadCount(Preferences::load().jobThreads);
     addDockWidget(Qt::BottomDockWidgetArea, m_jobs);
-    resizeDocks({m_jobs}, {150}, Qt::Vertical);
+    resizeDocks({m_jobs}, {m_jobs->defaultHeight()}, Qt::Vertical);
     resizeDocks({treeDock}, {220}, Qt::Horizontal);
 
     m_tabs = new QTabWidget;
@@ -76,11 +76,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->setDocumentMode(true);
     m_tabs->setTabsClosable(true);
     m_tabs->setMovable(true);
-    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
-        QWidget *w = m_tabs->widget(index);
-        m_tabs->removeTab(index);
-        w->deleteLater();
-    });
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this,
+            [this](int index) { m_workspace->closeTab(index); });
     setCentralWidget(m_tabs);
 
     m_workspace = new Workspace(m_tabs, m_jobs, m_project, this);
@@ -374,6 +371,10 @@ void MainWindow::showModelSummary(const QString &path)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!m_workspace->confirmCloseAll()) {
+        event->ignore();
+        return;
+    }
     if (m_jobs->runningCount() > 0) {
         m_jobs->cancelAll();
         m_jobs->waitForIdle(2000);

@@ -110,6 +110,20 @@ void MarginHistogramChart::rebuild()
     setTau(m_tau);
 }
 
+void MarginHistogramChart::clear(const QString &title)
+{
+    m_hist.reset();
+    QChart *c = chart();
+    c->removeAllSeries();
+    for (QAbstractAxis *axis : c->axes()) {
+        c->removeAxis(axis);
+        delete axis;
+    }
+    m_upper.clear();
+    m_tauLine = nullptr;
+    c->setTitle(title);
+}
+
 void MarginHistogramChart::setTau(double tau)
 {
     m_tau = tau;

@@ -26,6 +26,8 @@ public:
     void setHistogram(std::shared_ptr<const MarginHistogram> histogram, const QString &stageName,
                       const QString &confidenceName);
     void setTau(double tau);
+    // No histogram (the outputs it came from no longer match the configuration).
+    void clear(const QString &title);
     void setLogCounts(bool log);
     bool logCounts() const { return m_log; }
     const MarginHistogram *histogram() const { return m_hist.get(); }

@@ -14,6 +14,7 @@
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -21,9 +22,13 @@
 #include <QLabel>
 #include <QLegend>
 #include <QLocale>
+#include <QLogValueAxis>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QValueAxis>
+
+#include <cmath>
 
 namespace frontier::ui {
 
@@ -120,6 +125,10 @@ ModelView::ModelView(model::Model model, const QString &path, QWidget *parent)
     controls->addWidget(m_device);
     controls->addSpacing(12);
     controls->addWidget(m_costLine, 1);
+    m_logEnergy = new QCheckBox(tr("Log energy axis"));
+    m_logEnergy->setObjectName(QStringLiteral("logEnergy"));
+    m_logEnergy->setToolTip(tr("Energy bars on a logarithmic axis, so that small layers show"));
+    controls->addWidget(m_logEnergy);
 
     m_layers = new LayerCostModel(this);
     m_layers->setLayers(std::move(rows));
@@ -129,8 +138,36 @@ ModelView::ModelView(model::Model model, const QString &path, QWidget *parent)
     m_table->verticalHeader()->setVisible(false);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    const int rowHeight = m_table->fontMetrics().height() + 6;
+    m_table->verticalHeader()->setDefaultSectionSize(rowHeight);
+    // The total row stays in view below the layers, however many there are: a one-row
+    // table of the same model, its columns and scrolling tied to the layer table's.
+    m_totals = new QTableView;
+    m_totals->setObjectName(QStringLiteral("layerTotals"));
+    m_totals->setModel(m_layers);
+    m_totals->horizontalHeader()->setVisible(false);
+    m_totals->verticalHeader()->setVisible(false);
+    m_totals->verticalHeader()->setDefaultSectionSize(rowHeight);
+    m_totals->setSelectionMode(QAbstractItemView::NoSelection);
+    m_totals->setFocusPolicy(Qt::NoFocus);
+    m_totals->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_totals->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    const int last = m_layers->rowCount() - 1;
+    for (int r = 0; r < last; ++r)
+        m_totals->setRowHidden(r, true);
+    if (last >= 0)
+        m_table->setRowHidden(last, true);
+    m_totals->setFixedHeight(rowHeight + 2 * m_totals->frameWidth());
+    connect(m_table->horizontalScrollBar(), &QScrollBar::valueChanged,
+            m_totals->horizontalScrollBar(), &QScrollBar::setValue);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this,
+            [this](int column, int, int size) { m_totals->setColumnWidth(column, size); });
+    auto *tables = new QWidget;
+    auto *tablesLayout = new QVBoxLayout(tables);
+    tablesLayout->setContentsMargins(0, 0, 0, 0);
+    tablesLayout->setSpacing(0);
+    tablesLayout->addWidget(m_table, 1);
+    tablesLayout->addWidget(m_totals);
 
     auto *chart = new QChart;
     chart->legend()->setAlignment(Qt::AlignBottom);
@@ -139,7 +176,7 @@ ModelView::ModelView(model::Model model, const QString &path, QWidget *parent)
     m_chartView->setExportName(QStringLiteral("energy-by-layer"));
 
     auto *split = new QSplitter(Qt::Vertical);
-    split->addWidget(m_table);
+    split->addWidget(tables);
     split->addWidget(m_chartView);
     const auto training = m_model.metadata.find("training");
     if (training != m_model.metadata.end()) {
@@ -163,10 +200,21 @@ ModelView::ModelView(model::Model model, const QString &path, QWidget *parent)
     m_format->setCurrentText(prefs.format);
     connect(m_format, &QComboBox::currentTextChanged, this, &ModelView::recompute);
     connect(m_device, &QComboBox::currentTextChanged, this, &ModelView::recompute);
+    connect(m_logEnergy, &QCheckBox::toggled, this, &ModelView::fillChart);
     recompute();
 }
 
 ModelView::~ModelView() = default;
+
+void ModelView::setLogEnergy(bool log)
+{
+    m_logEnergy->setChecked(log);
+}
+
+bool ModelView::logEnergy() const
+{
+    return m_logEnergy->isChecked();
+}
 
 int ModelView::layerRowCount() const
 {
@@ -234,6 +282,29 @@ void ModelView::recompute()
                                   .arg(QString::fromStdString(c.fitNote).toHtmlEscaped())));
     }
     fillChart();
+    fitColumns();
+}
+
+void ModelView::fitColumns()
+{
+    // Both tables get the widest text of each column, the bold total included, so that
+    // their columns line up and no number is elided.
+    QFont bold = m_table->font();
+    bold.setBold(true);
+    const QFontMetrics plain(m_table->font()), strong(bold);
+    const QFontMetrics header(m_table->horizontalHeader()->font());
+    const int last = m_layers->rowCount() - 1;
+    for (int c = 0; c < m_layers->columnCount(); ++c) {
+        int width = header.horizontalAdvance(
+                        m_layers->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString())
+                    + 24;
+        for (int r = 0; r <= last; ++r) {
+            const QString text = m_layers->data(m_layers->index(r, c), Qt::DisplayRole).toString();
+            width = std::max(width, (r == last ? strong : plain).horizontalAdvance(text) + 16);
+        }
+        m_table->setColumnWidth(c, width);
+        m_totals->setColumnWidth(c, width);
+    }
 }
 
 void ModelView::fillChart()
@@ -291,10 +362,31 @@ void ModelView::fillChart()
     layersAxis->append(names);
     if (names.size() > 12)
         layersAxis->setLabelsAngle(-60);
-    auto *energyAxis = new QValueAxis;
-    energyAxis->setTitleText(tr("energy (%1)").arg(unit));
-    energyAxis->setRange(0, std::max(1e-12, maxPj * scale * 1.05));
-    energyAxis->applyNiceNumbers();
+    QAbstractAxis *energyAxis = nullptr;
+    if (m_logEnergy->isChecked()) {
+        // From a decade below the smallest bar, so that every layer shows.
+        double minPj = maxPj;
+        for (const std::vector<double> *values : {&chosenPj, &referencePj}) {
+            for (double v : *values) {
+                if (v > 0)
+                    minPj = std::min(minPj, v);
+            }
+        }
+        auto *log = new QLogValueAxis;
+        log->setBase(10);
+        log->setLabelFormat(QStringLiteral("%g"));
+        log->setMinorTickCount(8);
+        log->setTitleText(tr("energy (%1), log scale").arg(unit));
+        const double lo = std::pow(10.0, std::floor(std::log10(std::max(1e-30, minPj * scale))));
+        log->setRange(lo, std::max(lo * 10, maxPj * scale * 1.5));
+        energyAxis = log;
+    } else {
+        auto *linear = new QValueAxis;
+        linear->setTitleText(tr("energy (%1)").arg(unit));
+        linear->setRange(0, std::max(1e-12, maxPj * scale * 1.05));
+        linear->applyNiceNumbers();
+        energyAxis = linear;
+    }
     chart->addAxis(layersAxis, Qt::AlignBottom);
     chart->addAxis(energyAxis, Qt::AlignLeft);
     series->attachAxis(layersAxis);

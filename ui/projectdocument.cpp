@@ -173,26 +173,29 @@ void ProjectDocument::reload()
     m_studies.clear();
     m_storeError.clear();
     try {
-        for (const std::string &name : data::catalogNames())
-            m_datasets << Entry{QString::fromStdString(name), QString::fromStdString(name), {}};
+        for (const std::string &name : data::catalogNames()) {
+            const QString missing = QString::fromStdString(data::catalogFilesMissing(name));
+            m_datasets << Entry{QString::fromStdString(name), QString::fromStdString(name), missing,
+                                missing};
+        }
     } catch (const std::exception &) {
-        m_datasets << Entry{QStringLiteral("synth-digits"), QStringLiteral("synth-digits"), {}};
+        m_datasets << Entry{QStringLiteral("synth-digits"), QStringLiteral("synth-digits"), {}, {}};
     }
     for (const QString &spec : importedDatasets())
-        m_datasets << Entry{QFileInfo(spec).fileName(), spec, spec};
+        m_datasets << Entry{QFileInfo(spec).fileName(), spec, spec, {}};
 
     const QString folder = modelFolder();
     if (!folder.isEmpty()) {
         const QDir dir(folder);
         for (const QFileInfo &file : dir.entryInfoList(
                  {QStringLiteral("*.fmodel"), QStringLiteral("*.onnx")}, QDir::Files, QDir::Name))
-            m_models << Entry{file.completeBaseName(), file.absoluteFilePath(),
-                              file.absoluteFilePath()};
+            m_models << Entry{
+                file.completeBaseName(), file.absoluteFilePath(), file.absoluteFilePath(), {}};
         for (const QDir &studies : {dir, QDir(studyFolder())}) {
             for (const QFileInfo &file :
                  studies.entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
-                m_specs << Entry{file.completeBaseName(), file.absoluteFilePath(),
-                                 file.absoluteFilePath()};
+                m_specs << Entry{
+                    file.completeBaseName(), file.absoluteFilePath(), file.absoluteFilePath(), {}};
         }
     }
     const QString file = projectFile();
@@ -205,8 +208,10 @@ void ProjectDocument::reload()
                 const bool known = std::any_of(m_datasets.begin(), m_datasets.end(),
                                                [&](const Entry &e) { return e.path == spec; });
                 if (!known)
-                    m_datasets << Entry{QString::fromStdString(d.name), spec,
-                                        tr("used by a study (%1)").arg(spec)};
+                    m_datasets << Entry{QString::fromStdString(d.name),
+                                        spec,
+                                        tr("used by a study (%1)").arg(spec),
+                                        {}};
             }
             const std::vector<store::ModelRecord> models = project.models();
             for (const store::ModelRecord &m : models) {
@@ -219,16 +224,20 @@ void ProjectDocument::reload()
                 const QString shown = same > 1 ? base + QStringLiteral(" @")
                                                      + full.section(QLatin1Char('@'), 1).left(8)
                                                : base;
-                m_models << Entry{shown, QString::fromStdString(ModelRef::inProject(path, m.id)),
-                                  tr("%1, stored in %2").arg(full, QFileInfo(file).fileName())};
+                m_models << Entry{shown,
+                                  QString::fromStdString(ModelRef::inProject(path, m.id)),
+                                  tr("%1, stored in %2").arg(full, QFileInfo(file).fileName()),
+                                  {}};
             }
             for (const store::StudyRecord &s : project.studies()) {
                 const store::TrialCounts counts = project.trialCounts(s.id);
-                m_studies << Entry{QString::fromStdString(s.name), QString::fromStdString(s.name),
+                m_studies << Entry{QString::fromStdString(s.name),
+                                   QString::fromStdString(s.name),
                                    tr("%1: %2 of %3 trials done")
                                        .arg(QString::fromStdString(store::toString(s.status)))
                                        .arg(counts.done)
-                                       .arg(counts.total())};
+                                       .arg(counts.total()),
+                                   {}};
             }
         } catch (const std::exception &e) {
             m_storeError = QString::fromUtf8(e.what());

@@ -28,6 +28,8 @@ public:
         QString name;
         QString path;   // dataset spec, model reference (ModelRef), spec file, study name
         QString detail; // shown as a tool tip: status, trials, where it is stored
+        // Why it cannot be opened ("not found: searched ..."), "" when it can be.
+        QString missing;
     };
 
     explicit ProjectDocument(QObject *parent = nullptr);

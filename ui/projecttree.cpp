@@ -11,7 +11,7 @@ namespace frontier::ui {
 
 namespace {
 
-enum Role { PathRole = Qt::UserRole + 1, KindRole };
+enum Role { PathRole = Qt::UserRole + 1, KindRole, MissingRole };
 
 } // namespace
 
@@ -41,6 +41,20 @@ ProjectTree::ProjectTree(ProjectDocument *project, QWidget *parent)
 int ProjectTree::datasetCount() const
 {
     return m_datasets->childCount();
+}
+
+QTreeWidgetItem *ProjectTree::datasetItem(const QString &spec) const
+{
+    for (int i = 0; i < m_datasets->childCount(); ++i) {
+        if (m_datasets->child(i)->data(0, PathRole).toString() == spec)
+            return m_datasets->child(i);
+    }
+    return nullptr;
+}
+
+bool ProjectTree::isMissing(const QTreeWidgetItem *item)
+{
+    return item && !item->data(0, MissingRole).toString().isEmpty();
 }
 
 int ProjectTree::modelCount() const
@@ -112,6 +126,11 @@ void ProjectTree::reload()
             item->setData(0, KindRole, kind);
             item->setToolTip(0, e.detail.isEmpty() ? e.path : e.detail);
             item->setIcon(0, style()->standardIcon(icon));
+            if (!e.missing.isEmpty()) {
+                // Still selectable (opening it says why it fails), but visibly not there.
+                item->setForeground(0, palette().brush(QPalette::Disabled, QPalette::Text));
+                item->setData(0, MissingRole, e.missing);
+            }
         }
     };
     fill(m_datasets, m_project->datasets(), QStringLiteral("dataset"),

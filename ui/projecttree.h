@@ -21,6 +21,10 @@ public:
     int modelCount() const;
     int studyCount() const;
     int specCount() const;
+    // The item of a dataset (by spec), or nullptr; isMissing() when its files are not
+    // found (the item is greyed, its tool tip says where they were searched).
+    QTreeWidgetItem *datasetItem(const QString &spec) const;
+    static bool isMissing(const QTreeWidgetItem *item);
 
 Q_SIGNALS:
     void datasetActivated(const QString &spec);

@@ -1,5 +1,6 @@
 #include "studyeditor.h"
 
+#include "specjson.h"
 #include "studyform.h"
 
 #include "study/studyspec.h"
@@ -105,8 +106,51 @@ bool StudyEditor::load(const QString &path, QString *error)
 void StudyEditor::setJson(const QByteArray &json, const QString &baseDir)
 {
     m_baseDir = baseDir;
-    m_json->setPlainText(QString::fromUtf8(json)); // jsonChanged() fills the form
+    // A spec keeps its own text (key order, indentation); only a spec on one line (as the
+    // project file stores it) is laid out for reading.
+    const QJsonDocument doc = QJsonDocument::fromJson(json);
+    const QByteArray text
+        = SpecJson::isOneLine(json) && doc.isObject() ? SpecJson::write(doc.object()) : json;
+    m_json->setPlainText(QString::fromUtf8(text)); // jsonChanged() fills the form
+    setClean();
     validateNow();
+}
+
+bool StudyEditor::isModified() const
+{
+    return m_modified;
+}
+
+void StudyEditor::setClean()
+{
+    m_cleanText = m_json->toPlainText();
+    if (m_modified) {
+        m_modified = false;
+        Q_EMIT modifiedChanged(false);
+    }
+}
+
+bool StudyEditor::confirmClose()
+{
+    if (!m_modified)
+        return true;
+    const QString what = m_path.isEmpty() ? tr("The new study spec \"%1\"").arg(name())
+                                          : QFileInfo(m_path).fileName();
+    const auto answer = QMessageBox::question(
+        this, tr("Unsaved study spec"),
+        tr("%1 has changes that are not saved. Save them?").arg(what),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Discard)
+        return true;
+    if (answer != QMessageBox::Save)
+        return false;
+    if (m_path.isEmpty())
+        return chooseAndSave();
+    QString error;
+    if (save(&error))
+        return true;
+    QMessageBox::warning(this, tr("Cannot save"), error);
+    return false;
 }
 
 QByteArray StudyEditor::json() const
@@ -124,16 +168,26 @@ void StudyEditor::formChanged()
     if (m_updating)
         return;
     m_updating = true;
-    m_json->setPlainText(
-        QString::fromUtf8(QJsonDocument(m_form->spec()).toJson(QJsonDocument::Indented)));
+    m_json->setPlainText(QString::fromUtf8(SpecJson::write(m_form->spec())));
     m_updating = false;
+    updateModified();
     m_validate->start();
+}
+
+void StudyEditor::updateModified()
+{
+    const bool modified = m_json->toPlainText() != m_cleanText;
+    if (modified != m_modified) {
+        m_modified = modified;
+        Q_EMIT modifiedChanged(modified);
+    }
 }
 
 void StudyEditor::jsonChanged()
 {
     if (m_updating)
         return;
+    updateModified();
     QJsonParseError parse;
     const QJsonDocument doc = QJsonDocument::fromJson(json(), &parse);
     if (doc.isObject()) {
@@ -155,12 +209,16 @@ void StudyEditor::validateNow()
                        ? std::min<qint64>(spec.search.trials, study::gridSize(spec))
                        : study::gridSize(spec);
         m_valid = true;
-        m_status->setText(tr("<span style='color:#009e73'>✓</span> valid: %1 trials, %2 "
-                             "model(s), %3 polic(ies), %4 device(s)")
-                              .arg(QLocale().toString(m_trials))
-                              .arg(spec.models.size())
-                              .arg(spec.policies.size())
-                              .arg(spec.devices.size()));
+        // "1 policy", "3 policies": whole words, not "polic(ies)".
+        const auto count = [](qint64 n, const QString &one, const QString &many) {
+            return n == 1 ? one : many.arg(QLocale().toString(n));
+        };
+        m_status->setText(
+            tr("<span style='color:#009e73'>✓</span> valid: %1, %2, %3, %4")
+                .arg(count(m_trials, tr("1 trial"), tr("%1 trials")),
+                     count(qint64(spec.models.size()), tr("1 model"), tr("%1 models")),
+                     count(qint64(spec.policies.size()), tr("1 policy"), tr("%1 policies")),
+                     count(qint64(spec.devices.size()), tr("1 device"), tr("%1 devices"))));
     } catch (const std::exception &e) {
         m_valid = false;
         m_trials = 0;
@@ -191,11 +249,12 @@ bool StudyEditor::saveAs(const QString &path, QString *error)
     }
     m_path = QFileInfo(path).absoluteFilePath();
     m_baseDir = QFileInfo(path).absolutePath();
+    setClean();
     Q_EMIT saved(m_path);
     return true;
 }
 
-void StudyEditor::chooseAndSave()
+bool StudyEditor::chooseAndSave()
 {
     const QString start = m_path.isEmpty()
                               ? QDir(m_defaultFolder).filePath(name() + QStringLiteral(".json"))
@@ -203,10 +262,12 @@ void StudyEditor::chooseAndSave()
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Study Spec"), start,
                                                       tr("Study specs (*.json)"));
     if (path.isEmpty())
-        return;
+        return false;
     QString error;
-    if (!saveAs(path, &error))
-        QMessageBox::warning(this, tr("Cannot save"), error);
+    if (saveAs(path, &error))
+        return true;
+    QMessageBox::warning(this, tr("Cannot save"), error);
+    return false;
 }
 
 } // namespace frontier::ui

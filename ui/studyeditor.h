@@ -38,6 +38,12 @@ public:
     QString validationMessage() const;
     qint64 trialCount() const { return m_trials; }
 
+    // True when the text differs from what was last loaded, set or saved.
+    bool isModified() const;
+    // Before the editor closes: when modified, asks whether to save (Save, Discard,
+    // Cancel). True when it may close (saved, discarded or not modified).
+    bool confirmClose();
+
     bool save(QString *error = nullptr);
     bool saveAs(const QString &path, QString *error = nullptr);
     void setDefaultFolder(const QString &folder) { m_defaultFolder = folder; }
@@ -49,17 +55,23 @@ public:
 Q_SIGNALS:
     void runRequested(const QByteArray &json, const QString &baseDir);
     void saved(const QString &path);
+    void modifiedChanged(bool modified);
 
 private:
     void formChanged();
     void jsonChanged();
-    void chooseAndSave();
+    // Asks for a file name and saves; false when cancelled or the save failed.
+    bool chooseAndSave();
+    void setClean();
+    void updateModified();
 
     QString m_path;
     QString m_baseDir;
     QString m_defaultFolder;
     bool m_valid = false;
     bool m_updating = false;
+    bool m_modified = false;
+    QString m_cleanText;
     qint64 m_trials = 0;
     StudyForm *m_form = nullptr;
     QPlainTextEdit *m_json = nullptr;

@@ -47,6 +47,16 @@ QLabel *valueLabel(const QString &name)
     return label;
 }
 
+// Whether the form's request would compute the same outputs as `b` did.
+bool sameRequest(const ExplorerRequest &a, const ExplorerRequest &b)
+{
+    return a.policy == b.policy && a.dataset == b.dataset && a.modelPath == b.modelPath
+           && a.formats == b.formats && a.fullFormat == b.fullFormat
+           && a.remoteModelPath == b.remoteModelPath && a.remoteAccuracy == b.remoteAccuracy
+           && a.decision == b.decision && a.device == b.device && a.link == b.link
+           && a.maxTest == b.maxTest;
+}
+
 } // namespace
 
 ThresholdExplorer::ThresholdExplorer(QWidget *parent)
@@ -54,6 +64,7 @@ ThresholdExplorer::ThresholdExplorer(QWidget *parent)
 {
     m_setup = new ExplorerSetup;
     connect(m_setup, &ExplorerSetup::computeRequested, this, &ThresholdExplorer::computeRequested);
+    connect(m_setup, &ExplorerSetup::changed, this, &ThresholdExplorer::setupChanged);
     auto *setupBox = new QGroupBox(tr("Configuration"));
     auto *setupLayout = new QVBoxLayout(setupBox);
     setupLayout->addWidget(m_setup);
@@ -137,11 +148,12 @@ ThresholdExplorer::ThresholdExplorer(QWidget *parent)
     m_fullPoint->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
     m_fullPoint->setMarkerSize(11);
     m_fullPoint->setColor(Theme::seriesColor(2));
+    // A ring, drawn last: a rule's marker at the same point shows inside it.
     m_marker = new QScatterSeries;
     m_marker->setName(tr("current τ"));
-    m_marker->setMarkerSize(15);
-    m_marker->setColor(Theme::seriesColor(3));
-    m_marker->setBorderColor(Qt::white);
+    m_marker->setMarkerSize(24);
+    m_marker->setBrush(Qt::NoBrush);
+    m_marker->setPen(QPen(Theme::seriesColor(3), 3));
     curveChart->addSeries(m_curve);
     curveChart->addSeries(m_fullPoint);
     curveChart->addSeries(m_marker);
@@ -260,9 +272,52 @@ int ThresholdExplorer::curvePointCount() const
     return int(m_curve->count());
 }
 
+void ThresholdExplorer::setupChanged()
+{
+    if (!m_data || m_stale)
+        return;
+    ExplorerRequest now;
+    QString ignored;
+    if (!m_setup->request(&now, &ignored) || !sameRequest(now, m_data->request))
+        markStale();
+}
+
+void ThresholdExplorer::markStale()
+{
+    m_stale = true;
+    m_data.reset();
+    m_sweep.reset();
+    m_cascade.reset();
+    m_rules.clear();
+    while (QLayoutItem *item = m_sliderGrid->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    m_sliders.clear();
+    m_spins.clear();
+    m_sliderGrid->addWidget(new QLabel(tr("Compute the outputs for the new configuration.")), 0, 0);
+    for (QLabel *label : std::as_const(m_metricLabels))
+        label->setText(QStringLiteral("–"));
+    m_rulesLabel->setText(tr("Compute the outputs to see the rules' thresholds."));
+    QChart *chart = m_curveView->chart();
+    for (QScatterSeries *s : m_ruleSeries) {
+        chart->removeSeries(s);
+        delete s;
+    }
+    m_ruleSeries.clear();
+    m_curve->clear();
+    m_marker->clear();
+    m_fullPoint->clear();
+    chart->setTitle(tr("The configuration changed: compute the outputs again"));
+    m_histView->clear(tr("The configuration changed: compute the outputs again"));
+    m_description->setText(tr("The configuration changed since these outputs were computed: "
+                              "compute them again to see its curve and numbers."));
+}
+
 void ThresholdExplorer::setData(std::shared_ptr<const ExplorerData> data)
 {
     m_data = std::move(data);
+    m_stale = false;
     m_description->setText(QString::fromStdString(m_data->description).toHtmlEscaped());
     std::vector<double> initial;
     for (int s = 0; s < m_data->thresholdCount(); ++s) {
@@ -452,23 +507,75 @@ void ThresholdExplorer::rebuildCurve()
     full.latency_us = ref.latency_us;
     m_fullPoint->replace(QList<QPointF>{QPointF(xValue(full), fullAccuracy * 100.0)});
     m_fullPoint->setName(tr("full model"));
+    // Rules often pick (nearly) the same τ: their markers shrink from one rule to the
+    // next, so that coinciding ones nest, and share one label naming them all.
     const QScatterSeries::MarkerShape shapes[]
         = {QScatterSeries::MarkerShapeTriangle, QScatterSeries::MarkerShapeRotatedRectangle,
            QScatterSeries::MarkerShapeStar};
+    std::vector<QPointF> at;
+    for (const auto &rule : m_rules) {
+        const policy::Metrics m = m_sweep->at(std::clamp(rule.second, 0.0, 1.0));
+        at.emplace_back(xValue(m), m.accuracy * 100.0);
+    }
+    // "Near": within 3 % of the plotted span on both axes (in decades on a log axis).
+    const bool logX = m_logX->isChecked();
+    const auto plotX = [logX](double x) {
+        return logX ? std::log10(std::max(1e-30, x)) : x;
+    };
+    double minPlotX = INFINITY, maxPlotX = -INFINITY;
+    for (const QPointF &p : curve) {
+        minPlotX = std::min(minPlotX, plotX(p.x()));
+        maxPlotX = std::max(maxPlotX, plotX(p.x()));
+    }
+    const double spanX = std::max(1e-30, maxPlotX - minPlotX);
+    const double spanY = std::max(1e-9, (hi - lo) * 100.0);
+    const auto near = [&](const QPointF &a, const QPointF &b) {
+        return std::abs(plotX(a.x()) - plotX(b.x())) <= 0.03 * spanX
+               && std::abs(a.y() - b.y()) <= 0.03 * spanY;
+    };
+    // Groups of rules at one point: each rule joins the group of the first earlier rule
+    // near it; the group's first marker carries the label.
+    std::vector<size_t> group(m_rules.size());
     for (size_t r = 0; r < m_rules.size(); ++r) {
-        const double tau = std::clamp(m_rules[r].second, 0.0, 1.0);
-        const policy::Metrics m = m_sweep->at(tau);
+        group[r] = r;
+        for (size_t o = 0; o < r; ++o) {
+            if (near(at[o], at[r])) {
+                group[r] = group[o];
+                break;
+            }
+        }
+    }
+    const QColor labelColor = palette().color(QPalette::WindowText);
+    for (size_t r = 0; r < m_rules.size(); ++r) {
         auto *series = new QScatterSeries;
         series->setName(tr("rule %1").arg(QString::fromStdString(m_rules[r].first)));
         series->setMarkerShape(shapes[r % 3]);
-        series->setMarkerSize(13);
+        series->setMarkerSize(std::max(10.0, 19.0 - 4.0 * double(r)));
         series->setColor(Theme::seriesColor(int(r) == 0 ? 1 : int(r) == 1 ? 4 : 5));
-        series->append(xValue(m), m.accuracy * 100.0);
+        series->setBorderColor(labelColor);
+        series->append(at[r]);
+        if (group[r] == r) {
+            QStringList names;
+            for (size_t o = r; o < m_rules.size(); ++o) {
+                if (group[o] == r)
+                    names << QString::fromStdString(m_rules[o].first);
+            }
+            // Point label formats replace @xPoint and @yPoint; a rule name has neither.
+            series->setPointLabelsFormat(names.join(QStringLiteral(" = ")));
+            series->setPointLabelsVisible(true);
+            series->setPointLabelsColor(labelColor);
+            series->setPointLabelsClipping(false);
+        }
         chart->addSeries(series);
         series->attachAxis(m_curveX);
         series->attachAxis(m_curveY);
         m_ruleSeries.push_back(series);
     }
+    // The current τ's ring on top of everything.
+    chart->removeSeries(m_marker);
+    chart->addSeries(m_marker);
+    m_marker->attachAxis(m_curveX);
+    m_marker->attachAxis(m_curveY);
     const double pad = std::max(0.002, (hi - lo) * 0.08);
     m_curveY->setRange(std::max(0.0, lo - pad) * 100.0, std::min(1.0, hi + pad) * 100.0);
     m_curveY->applyNiceNumbers();

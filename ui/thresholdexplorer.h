@@ -54,6 +54,9 @@ public:
     void setError(const QString &message);
     void setBusy(bool busy);
     const ExplorerData *data() const { return m_data.get(); }
+    // True after the configuration changed since the outputs were computed: the curve,
+    // histogram, sliders and numbers are cleared until the outputs are computed again.
+    bool isStale() const { return m_stale; }
 
     int sliderCount() const { return int(m_sliders.size()); }
     QSlider *slider(int stage) const;
@@ -66,6 +69,10 @@ public:
     // escalated, offloaded, energy, saving, latency).
     const policy::Metrics &shownMetrics() const { return m_metrics; }
     QString metricText(const QString &name) const;
+    // The curve's markers: the current τ, the full model's point and one per rule; the
+    // text drawn beside a marker ("" when it has none: coinciding rules share one label).
+    QScatterSeries *currentMarker() const { return m_marker; }
+    const std::vector<QScatterSeries *> &ruleMarkers() const { return m_ruleSeries; }
     // τ picked by each rule for the active stage, as shown on the curve.
     const std::vector<std::pair<std::string, double>> &rules() const { return m_rules; }
     int curvePointCount() const;
@@ -81,6 +88,8 @@ Q_SIGNALS:
     void computeRequested(const frontier::ui::ExplorerRequest &request);
 
 private:
+    void setupChanged();
+    void markStale();
     void buildSliders();
     void onSliderChanged(int stage, int value);
     void activateStage(int stage);
@@ -100,6 +109,7 @@ private:
     double m_xScale = 1.0;
     QString m_xUnit;
     double m_lastUpdateUs = 0;
+    bool m_stale = false;
 
     ExplorerSetup *m_setup = nullptr;
     QLabel *m_description = nullptr;

@@ -62,6 +62,42 @@ Workspace::Workspace(QTabWidget *tabs, JobsDock *jobs, ProjectDocument *project,
                 view->setAvailableStudies(names);
         }
     });
+    connect(project, &ProjectDocument::opened, this, &Workspace::openFirstStudy);
+}
+
+void Workspace::openFirstStudy()
+{
+    const QList<ProjectDocument::Entry> studies = m_project->studies();
+    if (!studies.isEmpty())
+        openResults(studies.first().path);
+}
+
+bool Workspace::closeTab(int index)
+{
+    QWidget *w = m_tabs->widget(index);
+    if (!w)
+        return false;
+    if (auto *editor = qobject_cast<StudyEditor *>(w)) {
+        m_tabs->setCurrentWidget(editor);
+        if (!editor->confirmClose())
+            return false;
+    }
+    m_tabs->removeTab(m_tabs->indexOf(w));
+    w->deleteLater();
+    return true;
+}
+
+bool Workspace::confirmCloseAll()
+{
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        auto *editor = qobject_cast<StudyEditor *>(m_tabs->widget(i));
+        if (editor && editor->isModified()) {
+            m_tabs->setCurrentWidget(editor);
+            if (!editor->confirmClose())
+                return false;
+        }
+    }
+    return true;
 }
 
 QWidget *Workspace::tab(const QString &key) const
@@ -337,6 +373,15 @@ StudyEditor *Workspace::addEditor(const QString &key, const QString &title)
     connect(editor, &StudyEditor::runRequested, this, &Workspace::runStudy);
     connect(editor, &StudyEditor::saved, m_project, &ProjectDocument::reload);
     addTab(editor, key, title, key.mid(key.indexOf(QLatin1Char(':')) + 1));
+    // "name *" while the spec has unsaved changes; the file's name once saved.
+    connect(editor, &StudyEditor::modifiedChanged, this, [this, editor, title] {
+        const int index = m_tabs->indexOf(editor);
+        if (index < 0)
+            return;
+        const QString base
+            = editor->path().isEmpty() ? title : QFileInfo(editor->path()).completeBaseName();
+        m_tabs->setTabText(index, editor->isModified() ? base + QStringLiteral(" *") : base);
+    });
     return editor;
 }
 

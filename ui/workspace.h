@@ -51,6 +51,12 @@ public:
     Job *importOnnx(const QString &path);
     Job *importDataset(const QString &path);
 
+    // Closes the tab at `index` (a study editor with unsaved changes asks first); false
+    // when the user kept it open.
+    bool closeTab(int index);
+    // Asks every study editor with unsaved changes; false when one is to stay open.
+    bool confirmCloseAll();
+
     // The tab registered under `key` ("dataset:<spec>", "model:<path>", ...), or nullptr.
     QWidget *tab(const QString &key) const;
     QTabWidget *tabs() const { return m_tabs; }
@@ -63,6 +69,8 @@ Q_SIGNALS:
 
 private:
     QWidget *bringForward(const QString &key);
+    // A project that opens shows the results of its first study.
+    void openFirstStudy();
     // The project tree's name of a model reference (file name without suffix otherwise).
     QString modelName(const QString &ref) const;
     void addTab(QWidget *view, const QString &key, const QString &title, const QString &tip);

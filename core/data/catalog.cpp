@@ -232,6 +232,36 @@ std::vector<std::string> catalogNames()
     return names;
 }
 
+std::string catalogFilesMissing(const std::string &name)
+{
+    try {
+        const std::string catalog = catalogPath();
+        const QJsonValue entry = catalog.empty()
+                                     ? QJsonValue()
+                                     : readCatalog(catalog).value(QString::fromStdString(name));
+        if (!entry.isObject()) {
+            if (name == "synth-digits")
+                return {};
+            return catalog.empty() ? "no dataset catalog found (searched " + searchPathText() + ")"
+                                   : "not in the catalog " + catalog;
+        }
+        const QJsonObject files = entry.toObject().value(QLatin1String("files")).toObject();
+        if (files.isEmpty())
+            return {};
+        try {
+            resolveFiles(name, files);
+            return {};
+        } catch (const Error &) {
+        }
+        std::string wanted;
+        for (auto it = files.begin(); it != files.end(); ++it)
+            wanted += (wanted.empty() ? "" : ", ") + it.value().toString().toStdString();
+        return "not found: searched " + searchPathText() + " for " + wanted;
+    } catch (const std::exception &e) {
+        return e.what();
+    }
+}
+
 LoadedSet resolveSpec(const std::string &spec, const LoadOptions &options)
 {
     if (spec.empty())

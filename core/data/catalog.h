@@ -42,6 +42,9 @@ struct PreparedData
     Dataset calibration; // a held-out part of the training data (may be empty for tiny sets)
     Dataset test;
     Normalization normalization;
+    // The normalisation in words, as in description: "x/255", "per-feature
+    // standardisation (fitted on train)", ...
+    std::string normalizationText;
     std::string description; // one line: where it came from and how it was split
 };
 
@@ -71,6 +74,11 @@ Dataset load(const std::string &spec, const LoadOptions &options = {});
 // catalogNames() throws Error naming the catalog file when it is not valid JSON.
 std::vector<std::string> catalogNames();
 std::string catalogPath();
+
+// Why catalog entry `name` cannot be loaded: "" when its files are all found in one
+// search-path folder (or it needs none, as synth-digits), else one line: "not found:
+// searched <folders> for <files>", or why the catalog cannot be read. Never throws.
+std::string catalogFilesMissing(const std::string &name);
 
 // The dataset search path in order: $FRONTIER_DATA_DIR (several folders separated by ':'),
 // <repo>/datasets, <repo>/../shared/datasets; cleaned, not checked for existence.

@@ -222,6 +222,10 @@ Dataset loadCsv(const std::string &path, const CsvOptions &options)
     set.source = path;
     set.contentHash = sha256Hex(bytes.data(), bytes.size());
     set.shape = {int(features.size())};
+    if (hasHeader) {
+        for (int c : features)
+            set.featureNames.push_back(header[size_t(c)]);
+    }
     set.x.reserve(rows.size() * features.size());
     std::vector<std::string> labels;
     for (const Row &row : rows) {

@@ -32,6 +32,7 @@ Dataset Dataset::subset(const std::vector<int> &indices) const
     out.contentHash = contentHash;
     out.shape = shape;
     out.classNames = classNames;
+    out.featureNames = featureNames;
     const int n = size();
     const int64_t stride = sampleSize();
     out.x.resize(indices.size() * size_t(stride));
@@ -68,6 +69,7 @@ void Dataset::append(const Dataset &other)
     if (x.empty() && shape.empty()) {
         shape = other.shape;
         classNames = other.classNames;
+        featureNames = other.featureNames;
     } else if (other.shape != shape) {
         throw Error(other.source, "sample shape differs from the data it is appended to");
     } else if (other.hasLabels() != hasLabels() || other.classNames != classNames) {

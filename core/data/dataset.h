@@ -18,6 +18,8 @@ struct Dataset
     std::vector<float> x;                // size() * sampleSize() values
     std::vector<int> y;                  // size() labels in [0, classNames.size()), or empty
     std::vector<std::string> classNames; // one per class
+    // Tabular data: one name per feature (a CSV file's header); empty when unnamed.
+    std::vector<std::string> featureNames;
 
     int size() const;
     int64_t sampleSize() const;

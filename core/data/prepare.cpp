@@ -97,12 +97,13 @@ PreparedData prepare(const std::string &spec, const LoadOptions &options)
     applyNormalization(out.train, out.normalization);
     applyNormalization(out.calibration, out.normalization);
     applyNormalization(out.test, out.normalization);
+    out.normalizationText = describeNormalization(mode);
 
     out.description = out.train.name + " (" + out.train.source + "): train "
                       + std::to_string(out.train.size()) + ", calibration "
                       + std::to_string(out.calibration.size()) + ", test "
                       + std::to_string(out.test.size()) + " (" + how + "); normalisation "
-                      + describeNormalization(mode);
+                      + out.normalizationText;
     return out;
 }
 

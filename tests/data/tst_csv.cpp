@@ -171,6 +171,21 @@ private Q_SLOTS:
         QCOMPARE(d.x.front(), firstValue);
     }
 
+    void headerNamesTheFeatures()
+    {
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath("named.csv");
+        writeText(path, "id,width,kind,height\n9,1,x,2\n8,3,y,4\n");
+        CsvOptions options = labelled("kind");
+        options.dropColumns = {"id"};
+        const Dataset d = loadCsv(path.toStdString(), options);
+        // The kept feature columns' names, in file order; a subset keeps them.
+        QCOMPARE(d.featureNames, (std::vector<std::string>{"width", "height"}));
+        QCOMPARE(d.subset({1}).featureNames, d.featureNames);
+        // No header row: no names.
+        QVERIFY(loadCsv(uci("iris.csv")).featureNames.empty());
+    }
+
     void gzipped()
     {
         QTemporaryDir tmp;

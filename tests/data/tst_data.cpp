@@ -97,6 +97,9 @@ private Q_SLOTS:
         QCOMPARE(p.normalization.offset[0], 0.0f);
         QCOMPARE(p.normalization.scale[0], 1.0f / 255.0f);
         QCOMPARE(p.train.name, std::string("mnist"));
+        QCOMPARE(p.normalizationText, std::string("x/255"));
+        QVERIFY(p.description.find("normalisation x/255") != std::string::npos);
+        QCOMPARE(catalogFilesMissing("mnist"), std::string());
 
         // train = images 0..6999, calibration = 7000..7999, test = the last 2000.
         const Dataset raw = loadIdx(shared("mnist/t10k-images-idx3-ubyte.gz"),
@@ -343,7 +346,13 @@ private Q_SLOTS:
         QCOMPARE(cleaned(catalogPath()), cleaned(tmp.filePath("catalog.json").toStdString()));
         QCOMPARE(catalogNames(), (std::vector<std::string>{"ghost", "synth-digits"}));
         FRONTIER_VERIFY_ERROR(load("ghost"), ({"ghost/ghost.csv", "not found", tmp.path()}));
-        QCOMPARE(load("synth-digits", synthSamples(20)).size(), 20); // built in
+        // The same, as the project tree shows it, without throwing.
+        const QString missing = QString::fromStdString(catalogFilesMissing("ghost"));
+        QVERIFY2(missing.startsWith("not found: searched ") && missing.contains(tmp.path())
+                     && missing.contains("ghost/ghost.csv"),
+                 qPrintable(missing));
+        QCOMPARE(catalogFilesMissing("synth-digits"), std::string()); // built in, no files
+        QCOMPARE(load("synth-digits", synthSamples(20)).size(), 20);  // built in
     }
 
     void badCatalog_data()

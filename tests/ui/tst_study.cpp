@@ -20,12 +20,16 @@
 #include "study/studyspec.h"
 
 #include <QAbstractAxis>
+#include <QAction>
+#include <QApplication>
 #include <QChart>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTableView>
@@ -66,6 +70,43 @@ const char *const kOverlayStudy = R"({
     "devices": ["cortex-m4f"]
 })";
 
+// Answers the next message box with `button` once it is shown (a modal dialog runs its
+// own event loop); `asked` counts the boxes answered.
+void answerNextMessageBox(QMessageBox::StandardButton button, int *asked)
+{
+    QTimer::singleShot(50, qApp, [button, asked] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box) {
+            answerNextMessageBox(button, asked);
+            return;
+        }
+        ++*asked;
+        box->button(button)->click();
+    });
+}
+
+QAction *closeTabAction(ui::MainWindow &window)
+{
+    for (QAction *menu : window.menuBar()->actions()) {
+        for (QAction *action : menu->menu()->actions()) {
+            if (action->shortcut() == QKeySequence(QKeySequence::Close))
+                return action;
+        }
+    }
+    return nullptr;
+}
+
+// The top-level keys of a spec's text, in the order they appear.
+QStringList topLevelKeys(const QByteArray &json)
+{
+    QStringList keys;
+    for (const QByteArray &line : json.split('\n')) {
+        if (line.startsWith("    \"") && !line.startsWith("     "))
+            keys << QString::fromUtf8(line.mid(5, line.indexOf('"', 5) - 5));
+    }
+    return keys;
+}
+
 } // namespace
 
 class TestStudy : public QObject
@@ -76,7 +117,12 @@ private Q_SLOTS:
     void initTestCase();
     void editorKeepsFormAndJsonInStep();
     void editorReportsErrors();
+    void formWritesReadableJson();
+    void openedSpecKeepsItsText();
+    void unsavedSpecAsksBeforeClosing();
     void runStudyFromGui();
+    void projectOpensWithItsFirstStudy();
+    void storedSpecIsLaidOut();
     void paretoMatchesCore();
     void chartAndTableAreLinked();
     void oneUnitPerColumnInTableChartAndCsv();
@@ -148,6 +194,117 @@ void TestStudy::editorReportsErrors()
     QCOMPARE(editor->trialCount(), qint64(8 + 3 * 13 + 4));
 }
 
+void TestStudy::formWritesReadableJson()
+{
+    ui::MainWindow window;
+    ui::StudyEditor *editor = window.workspace()->newStudy(
+        QStringLiteral(FRONTIER_SOURCE_DIR "/resources/studies/ari-quick.json"));
+    const QJsonObject before = QJsonDocument::fromJson(editor->json()).object();
+    editor->form()->nameEdit()->setText(QStringLiteral("renamed"));
+    Q_EMIT editor->form()->nameEdit()->textEdited(QStringLiteral("renamed"));
+    const QByteArray json = editor->json();
+    // The spec's reading order, not the alphabet; 4-space indentation.
+    QCOMPARE(topLevelKeys(json),
+             QStringList(
+                 {QStringLiteral("schema"), QStringLiteral("name"), QStringLiteral("description"),
+                  QStringLiteral("dataset"), QStringLiteral("models"), QStringLiteral("policies"),
+                  QStringLiteral("devices"), QStringLiteral("links"), QStringLiteral("servers"),
+                  QStringLiteral("objectives"), QStringLiteral("constraints")}));
+    QVERIFY(json.startsWith("{\n    \"schema\": 1,\n    \"name\": \"renamed\",\n"));
+    for (const QByteArray &line : json.split('\n'))
+        QVERIFY2(line.size() <= 100 || line.contains("\"description\""), line.constData());
+    // The same spec as the form's, only the name changed.
+    QJsonObject want = editor->form()->spec();
+    QCOMPARE(QJsonDocument::fromJson(json).object(), want);
+    want[QStringLiteral("name")] = before.value(QStringLiteral("name"));
+    QCOMPARE(
+        study::parseStudySpec(QJsonDocument(want).toJson(), "spec", FRONTIER_SOURCE_DIR).toJson(),
+        study::parseStudySpec(QJsonDocument(before).toJson(), "spec", FRONTIER_SOURCE_DIR)
+            .toJson());
+    // The valid line counts in words: "1 model", "3 policies", "1 device".
+    editor->validateNow();
+    QVERIFY2(editor->validationMessage().contains(QStringLiteral("1 model, 3 policies, 1 device")),
+             qPrintable(editor->validationMessage()));
+    QVERIFY(!editor->validationMessage().contains(QStringLiteral("(")));
+}
+
+void TestStudy::openedSpecKeepsItsText()
+{
+    // A spec in its author's order and indentation opens exactly as written.
+    const QByteArray text = "{\n  \"name\": \"mine\",\n  \"schema\": 1,\n"
+                            "  \"devices\": [\"asic45\"],\n"
+                            "  \"dataset\": {\"seed\": 2, \"name\": \"synth-digits\"},\n"
+                            "  \"policies\": [{\"models\": [\"mlp\"], \"kind\": \"single\", "
+                            "\"formats\": [\"fp32\"]}],\n"
+                            "  \"models\": [{\"recipe\": \"mlp\", \"name\": \"mlp\"}]\n}\n";
+    const QString path = m_dir.filePath(QStringLiteral("mine.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text);
+    file.close();
+    ui::MainWindow window;
+    ui::StudyEditor *editor = window.workspace()->openSpec(path);
+    QCOMPARE(editor->json(), text);
+    QVERIFY(editor->isValid());
+    QVERIFY(!editor->isModified());
+}
+
+void TestStudy::unsavedSpecAsksBeforeClosing()
+{
+    ui::MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QAction *closeTab = closeTabAction(window);
+    QVERIFY(closeTab);
+    ui::StudyEditor *editor = window.workspace()->newStudy();
+    editor->setJson(kSmallStudy, m_dir.path());
+    QTabWidget *tabs = window.workspace()->tabs();
+    QCOMPARE(tabs->count(), 1);
+    // Unchanged: Ctrl+W closes without a question.
+    int asked = 0;
+    closeTab->trigger();
+    QCOMPARE(tabs->count(), 0);
+
+    editor = window.workspace()->newStudy();
+    editor->setJson(kSmallStudy, m_dir.path());
+    editor->form()->nameEdit()->setText(QStringLiteral("changed"));
+    Q_EMIT editor->form()->nameEdit()->textEdited(QStringLiteral("changed"));
+    QVERIFY(editor->isModified());
+    QVERIFY(tabs->tabText(tabs->indexOf(editor)).endsWith(QStringLiteral(" *")));
+    // Cancel keeps the tab.
+    answerNextMessageBox(QMessageBox::Cancel, &asked);
+    closeTab->trigger();
+    QCOMPARE(asked, 1);
+    QCOMPARE(tabs->count(), 1);
+    // Closing the window asks too; Cancel keeps it open.
+    answerNextMessageBox(QMessageBox::Cancel, &asked);
+    QVERIFY(!window.close());
+    QCOMPARE(asked, 2);
+    QVERIFY(window.isVisible());
+    // Save (a spec with a file) writes it and closes.
+    const QString path = m_dir.filePath(QStringLiteral("changed.json"));
+    QString error;
+    QVERIFY2(editor->saveAs(path, &error), qPrintable(error));
+    QVERIFY(!editor->isModified());
+    QVERIFY(!tabs->tabText(tabs->indexOf(editor)).endsWith(QStringLiteral(" *")));
+    editor->jsonEdit()->setPlainText(editor->jsonEdit()->toPlainText().replace(
+        QStringLiteral("changed"), QStringLiteral("saved-on-close")));
+    answerNextMessageBox(QMessageBox::Save, &asked);
+    closeTab->trigger();
+    QCOMPARE(asked, 3);
+    QCOMPARE(tabs->count(), 0);
+    QCOMPARE(study::loadStudySpec(path.toStdString()).name, std::string("saved-on-close"));
+    // Discard closes without writing.
+    editor = window.workspace()->openSpec(path);
+    editor->jsonEdit()->setPlainText(editor->jsonEdit()->toPlainText().replace(
+        QStringLiteral("saved-on-close"), QStringLiteral("discarded")));
+    answerNextMessageBox(QMessageBox::Discard, &asked);
+    closeTab->trigger();
+    QCOMPARE(asked, 4);
+    QCOMPARE(tabs->count(), 0);
+    QCOMPARE(study::loadStudySpec(path.toStdString()).name, std::string("saved-on-close"));
+}
+
 void TestStudy::runStudyFromGui()
 {
     m_window = std::make_unique<ui::MainWindow>();
@@ -195,6 +352,38 @@ void TestStudy::runStudyFromGui()
         m_window->workspace()->tab(QStringLiteral("results:gui-small")));
     QVERIFY(m_results);
     QVERIFY(QTest::qWaitFor([this] { return m_results->setCount() == 1; }, 30000));
+}
+
+void TestStudy::projectOpensWithItsFirstStudy()
+{
+    QVERIFY(m_results);
+    // Another window on the same project: the central area shows the first study's
+    // results, not a blank page.
+    ui::MainWindow window;
+    QCOMPARE(window.workspace()->tabs()->count(), 0);
+    QVERIFY(window.openProject(m_project));
+    auto *results = qobject_cast<ui::ResultsView *>(window.workspace()->tabs()->currentWidget());
+    QVERIFY(results);
+    QCOMPARE(results->study(), QStringLiteral("gui-small"));
+    QVERIFY(QTest::qWaitFor([results] { return results->setCount() == 1; }, 30000));
+    QVERIFY(test::waitForJobs(window.jobsDock()));
+}
+
+void TestStudy::storedSpecIsLaidOut()
+{
+    QVERIFY(m_results);
+    // The project file stores the spec on one line; the editor lays it out for reading.
+    const QString stored = m_window->project()->studySpec(QStringLiteral("gui-small"));
+    QVERIFY(!stored.isEmpty());
+    ui::StudyEditor *editor = m_window->workspace()->editStoredStudy(QStringLiteral("gui-small"));
+    QVERIFY(editor);
+    const QByteArray json = editor->json();
+    QVERIFY(json.count('\n') > 10);
+    QCOMPARE(topLevelKeys(json).value(1), QStringLiteral("name"));
+    QCOMPARE(QJsonDocument::fromJson(json).object(),
+             QJsonDocument::fromJson(stored.toUtf8()).object());
+    QVERIFY(!editor->isModified());
+    m_window->workspace()->closeTab(m_window->workspace()->tabs()->indexOf(editor));
 }
 
 void TestStudy::paretoMatchesCore()

@@ -15,7 +15,9 @@
 #include "policy/thresholdrule.h"
 #include "policy/thresholdsweep.h"
 
+#include <QChart>
 #include <QPushButton>
+#include <QScatterSeries>
 #include <QSlider>
 #include <QTemporaryDir>
 
@@ -31,6 +33,8 @@ private Q_SLOTS:
     void sliderShowsCoreMetrics();
     void threeTierCascadeHasTwoSliders();
     void histogramSplitsReachingSamples();
+    void changedConfigurationClearsTheCurve();
+    void markersStayReadable();
     void chartsExport();
 
 private:
@@ -191,6 +195,91 @@ void TestThresholdExplorer::histogramSplitsReachingSamples()
         QCOMPARE(kept, wantKept);
         QCOMPARE(flipped, wantFlipped);
     }
+}
+
+void TestThresholdExplorer::changedConfigurationClearsTheCurve()
+{
+    ui::MainWindow window;
+    window.openProject(m_dir.path());
+    ui::ExplorerRequest request;
+    request.modelPath = m_model.toStdString();
+    request.formats = {"int4"};
+    ui::ThresholdExplorer *explorer = compute(window, request);
+    QVERIFY(explorer);
+    QVERIFY(!explorer->isStale());
+    // The same request again changes nothing.
+    explorer->setup()->setRequest(request);
+    QVERIFY(!explorer->isStale());
+    QCOMPARE(explorer->curvePointCount(), 501);
+
+    // Other tiers: the int4 curve and numbers must not stay up as if they were theirs.
+    request.formats = {"int2", "int4"};
+    explorer->setup()->setRequest(request);
+    QVERIFY(explorer->isStale());
+    QVERIFY(!explorer->data());
+    QCOMPARE(explorer->curvePointCount(), 0);
+    QCOMPARE(explorer->currentMarker()->count(), 0);
+    QVERIFY(explorer->ruleMarkers().empty());
+    QCOMPARE(explorer->sliderCount(), 0);
+    QVERIFY(!explorer->histogramChart()->histogram());
+    for (const QString &metric :
+         {QStringLiteral("accuracy"), QStringLiteral("energy"), QStringLiteral("escalated")})
+        QCOMPARE(explorer->metricText(metric), QStringLiteral("–"));
+    // Computed again: the new configuration's curve, two sliders.
+    explorer->setup()->findChild<QPushButton *>(QStringLiteral("explorerCompute"))->click();
+    QVERIFY(test::waitForJobs(window.jobsDock()));
+    QVERIFY(!explorer->isStale());
+    QCOMPARE(explorer->sliderCount(), 2);
+    QCOMPARE(explorer->curvePointCount(), 501);
+    QVERIFY(explorer->metricText(QStringLiteral("accuracy")) != QStringLiteral("–"));
+
+    // Another policy.
+    request.policy = ui::ExplorerRequest::Policy::Hi;
+    request.formats = {"int8"};
+    explorer->setup()->setRequest(request);
+    QVERIFY(explorer->isStale());
+    QCOMPARE(explorer->curvePointCount(), 0);
+}
+
+void TestThresholdExplorer::markersStayReadable()
+{
+    ui::MainWindow window;
+    window.resize(1280, 800);
+    window.openProject(m_dir.path());
+    window.show();
+    ui::ExplorerRequest request;
+    request.modelPath = m_model.toStdString();
+    request.formats = {"int4"};
+    ui::ThresholdExplorer *explorer = compute(window, request);
+    QVERIFY(explorer);
+    const std::vector<QScatterSeries *> &markers = explorer->ruleMarkers();
+    QCOMPARE(markers.size(), explorer->rules().size());
+    QCOMPARE(int(markers.size()), 3); // M, PDF q, fidelity >= x
+    // Every rule is named in exactly one label on the chart (rules at the same point share
+    // one), and the markers shrink from rule to rule so coinciding ones nest.
+    QStringList labelled;
+    for (QScatterSeries *s : markers) {
+        if (s->pointLabelsVisible())
+            labelled << s->pointLabelsFormat().split(QStringLiteral(" = "));
+    }
+    QStringList names;
+    for (const auto &rule : explorer->rules())
+        names << QString::fromStdString(rule.first);
+    labelled.sort();
+    names.sort();
+    QCOMPARE(labelled, names);
+    for (size_t r = 1; r < markers.size(); ++r)
+        QVERIFY(markers[r]->markerSize() < markers[r - 1]->markerSize());
+    // The current τ is a ring around the others, drawn on top of them.
+    QScatterSeries *current = explorer->currentMarker();
+    QCOMPARE(current->brush().style(), Qt::NoBrush);
+    QVERIFY(current->markerSize() > markers.front()->markerSize());
+    QCOMPARE(explorer->curveChart()->chart()->series().last(), current);
+    // On a rule's τ, the ring and that rule's marker are at one point, both drawn.
+    explorer->setTau(0, explorer->rules()[0].second);
+    QCOMPARE(current->count(), 1);
+    QCOMPARE(markers.front()->count(), 1);
+    QCOMPARE(explorer->curveChart()->chart()->series().last(), current);
 }
 
 void TestThresholdExplorer::chartsExport()
