@@ -62,6 +62,14 @@ std::string MetricFormat::titleOf(const std::string &metric)
         {"train_energy_pj", "training energy"},
         {"train_gemm_energy_pj", "training GEMM energy"},
         {"param_memory_bytes", "parameter memory"},
+        {"intermittent_active_s", "active time on harvested power"},
+        {"intermittent_recharge_s", "recharge time"},
+        {"reboots", "reboots"},
+        {"intermittent_energy_j", "energy on harvested power"},
+        {"reexecution_j", "re-execution energy"},
+        {"preservation_j", "preservation energy"},
+        {"data_movement_j", "data-movement energy"},
+        {"intermittent_compute_j", "compute energy on harvested power"},
     };
     const auto it = titles.find(metric);
     if (it != titles.end())
@@ -93,6 +101,16 @@ std::string MetricFormat::shortTitleOf(const std::string &metric)
         {"tau", "τ"},
         {"decision_tau", "decision τ"},
         {"intermittent_latency_s", "intermittent latency"},
+        {"intermittent_active_s", "active"},
+        {"intermittent_recharge_s", "recharge"},
+        {"intermittent_energy_j", "harvested energy"},
+        {"reexecution_j", "re-execution"},
+        {"preservation_j", "preservation"},
+        {"data_movement_j", "data movement"},
+        {"intermittent_compute_j", "compute"},
+        {"train_energy_pj", "training energy"},
+        {"train_gemm_energy_pj", "training GEMM energy"},
+        {"param_memory_bytes", "parameter memory"},
     };
     const auto it = titles.find(metric);
     return it != titles.end() ? it->second : titleOf(metric);
@@ -105,7 +123,11 @@ MetricFormat MetricFormat::of(const std::string &metric, double typical)
     f.title = titleOf(metric);
     f.shortTitle = shortTitleOf(metric);
     const double v = std::isfinite(typical) ? std::abs(typical) : 0.0;
-    if (endsWith(metric, "_pj")) {
+    if (endsWith(metric, "_j")) { // joules (intermittent power): shown from nJ to J
+        f.kind = Kind::Energy;
+        f.unit = std::string(v >= 1 ? "J" : v >= 1e-3 ? "mJ" : v >= 1e-6 ? "µJ" : "nJ");
+        f.scale = v >= 1 ? 1.0 : v >= 1e-3 ? 1e3 : v >= 1e-6 ? 1e6 : 1e9;
+    } else if (endsWith(metric, "_pj")) {
         f.kind = Kind::Energy;
         static const struct
         {
@@ -149,7 +171,8 @@ MetricFormat MetricFormat::of(const std::string &metric, double typical)
         f.scale = 100.0;
     } else if (metric == "tau" || metric == "decision_tau") {
         f.kind = Kind::Threshold;
-    } else if (metric == "power_cycles" || metric == "terminates" || endsWith(metric, "_count")) {
+    } else if (metric == "power_cycles" || metric == "reboots" || metric == "terminates"
+               || endsWith(metric, "_count")) {
         f.kind = Kind::Count;
     }
     f.maximize = metric == "accuracy" || metric == "fidelity" || f.kind == Kind::Saving

@@ -368,6 +368,87 @@ private Q_SLOTS:
             QVERIFY(!QFile::exists(project)); // not created by looking
     }
 
+    // The seed ideas with their own objectives get their own sections: intermittent power
+    // (latency on harvested power, power cycles, energy split) and training on the edge
+    // (training energy, parameter memory), each with the front of its trials.
+    void intermittentAndTrainingSections()
+    {
+        const QString project = path(QStringLiteral("seeds.frontier"));
+        const QByteArray intermittent = R"({
+            "name": "seed-intermittent",
+            "dataset": {"name": "synth-digits", "seed": 1, "samples": 600},
+            "models": [{"name": "lenet", "recipe": "lenet", "widths": [4, 8, 16], "epochs": 1}],
+            "policies": [{"kind": "intermittent", "models": ["lenet"], "formats": ["int8", "q1.15"],
+                          "capacitors": ["5mF"], "harvesters": ["rc", "2mW"], "margins": [0.55],
+                          "search": [true, false]}],
+            "devices": ["msp430fr5994"],
+            "objectives": ["intermittent_latency_s:min", "accuracy:max"]
+        })";
+        const QByteArray training = R"({
+            "name": "seed-training",
+            "dataset": {"name": "synth-digits", "samples": 600},
+            "training": {"recipe": "mlp", "widths": [16], "epochs": 1,
+                         "methods": ["fp32", "rct"], "bits": [8], "seeds": [1]},
+            "policies": [{"kind": "single", "models": ["mlp-fp32-s1", "mlp-rct8-s1"],
+                          "formats": ["fp32", "int8"]}],
+            "devices": ["asic45"],
+            "objectives": ["train_energy_pj:min", "accuracy:max"]
+        })";
+        for (const auto &[name, text] : {std::pair{"i.json", intermittent}, {"t.json", training}}) {
+            QFile f(path(QLatin1String(name)));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text);
+            f.close();
+            const Result r = run({QStringLiteral("study"), QStringLiteral("run"), f.fileName(),
+                                  QStringLiteral("--project"), project});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+        }
+        const struct
+        {
+            const char *study, *section, *metric;
+        } cases[] = {{"seed-intermittent", "intermittent", "intermittent_latency_s"},
+                     {"seed-training", "training", "train_energy_pj"}};
+        for (const auto &k : cases) {
+            const QString out = path(QStringLiteral("%1.html").arg(QLatin1String(k.study)));
+            const Result r = run({QStringLiteral("report"), QStringLiteral("--project"), project,
+                                  QStringLiteral("--study"), QLatin1String(k.study),
+                                  QStringLiteral("--out"), out, QStringLiteral("--json")});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const ParsedHtml p = parseHtml(f.readAll());
+            QVERIFY2(p.error.isEmpty(), qPrintable(p.error));
+            QVERIFY2(p.sectionIds.contains(QLatin1String(k.section)), k.section);
+            // Its front starts with the trial that has the least of the metric.
+            const QJsonArray devices
+                = QJsonDocument::fromJson(r.out).object().value(QLatin1String(k.section)).toArray();
+            QCOMPARE(devices.size(), 1);
+            const QJsonArray front
+                = devices.first().toObject().value(QStringLiteral("front")).toArray();
+            QVERIFY(!front.isEmpty());
+            const Result best
+                = run({QStringLiteral("study"), QStringLiteral("best"), QStringLiteral("--project"),
+                       project, QStringLiteral("--study"), QLatin1String(k.study),
+                       QStringLiteral("--min"), QLatin1String(k.metric), QStringLiteral("--json")});
+            QVERIFY2(best.exitCode == 0, best.err.constData());
+            const QJsonObject b = QJsonDocument::fromJson(best.out).object();
+            const QJsonObject first = front.first().toObject();
+            QVERIFY(first.value(QStringLiteral("metrics"))
+                        .toObject()
+                        .value(QLatin1String(k.metric))
+                        .toDouble()
+                    > 0);
+            QCOMPARE(first.value(QStringLiteral("metrics"))
+                         .toObject()
+                         .value(QLatin1String(k.metric))
+                         .toDouble(),
+                     b.value(QStringLiteral("metrics"))
+                         .toObject()
+                         .value(QLatin1String(k.metric))
+                         .toDouble());
+        }
+    }
+
     void guiExportWritesTheReportAsAJob()
     {
         ui::MainWindow window;

@@ -28,6 +28,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #ifndef FRONTIER_VERSION
@@ -1228,6 +1229,133 @@ Section reproducibilitySection(const Context &c, QJsonObject &json)
     return s;
 }
 
+// ---- Seed ideas with their own objectives: intermittent power, training on the edge ------
+
+// A section over the trials that carry `xMetric`: per device, the front of that metric
+// (minimised) against accuracy, a chart and a table with `columns`. Empty when no trial
+// has the metric.
+std::optional<Section> objectiveSection(const Context &c, const std::string &id,
+                                        const std::string &title, const std::string &intro,
+                                        const std::string &xMetric,
+                                        const std::vector<std::string> &columns, QJsonObject &json)
+{
+    const int xc = c.results.column(xMetric);
+    if (xc < 0)
+        return std::nullopt;
+    Section s{id, title, {Block::paragraph(intro)}};
+    const std::vector<study::Objective> objectives{{xMetric, study::Sense::Minimize},
+                                                   {"accuracy", study::Sense::Maximize}};
+    QJsonArray sectionJson;
+    for (const auto &[device, all] : c.rowsOfDevice) {
+        std::vector<int> rows;
+        int notFinishing = 0;
+        for (int r : all) {
+            const double v = c.results.table().at(r, xc);
+            if (std::isfinite(v))
+                rows.push_back(r);
+            else if (!std::isnan(v)
+                     || (xMetric == "intermittent_latency_s" && c.value(r, "terminates") == 0))
+                ++notFinishing;
+        }
+        if (rows.empty() && notFinishing == 0)
+            continue;
+        study::FrontScope scope;
+        scope.constraints = c.constraints;
+        scope.rows = &rows;
+        FrontResult f;
+        try {
+            f = study::computeFront(c.results, objectives, scope);
+        } catch (const Error &) {
+            f = study::computeFront(c.results, objectives, study::FrontScope{{}, false, &rows});
+        }
+        const MetricFormat fx = c.format(xMetric, rows), fy = c.format("accuracy", rows);
+        Chart chart;
+        chart.id = id + "-" + device;
+        chart.title = MetricFormat::titleOf(xMetric) + " against accuracy on " + device;
+        chart.xTitle = fx.header();
+        chart.yTitle = fy.header();
+        std::vector<double> xs;
+        ChartSeries all_{"trials", ChartSeries::Style::Faded, 0, {}};
+        for (int r : rows) {
+            xs.push_back(c.value(r, xMetric));
+            all_.points.push_back(
+                {c.value(r, xMetric) * fx.scale, c.value(r, "accuracy") * fy.scale});
+        }
+        chart.logX = spansDecades(xs);
+        all_.points = thinned(all_.points, chart.logX, false);
+        ChartSeries front{"front", ChartSeries::Style::Front, 1, {}};
+        for (int r : f.rows)
+            front.points.push_back(
+                {c.value(r, xMetric) * fx.scale, c.value(r, "accuracy") * fy.scale});
+        std::sort(front.points.begin(), front.points.end(),
+                  [](const ChartPoint &a, const ChartPoint &b) { return a.x < b.x; });
+        chart.series = {all_, front};
+        if (f.knee >= 0)
+            chart.series.push_back(
+                {"knee",
+                 ChartSeries::Style::Knee,
+                 1,
+                 {{c.value(f.knee, xMetric) * fx.scale, c.value(f.knee, "accuracy") * fy.scale}}});
+        s.blocks.push_back(Block::heading(device));
+        std::string summary = std::to_string(rows.size()) + " trials on " + device;
+        if (notFinishing > 0)
+            summary += " finish and " + std::to_string(notFinishing)
+                       + " never do (a task needs more energy than one power cycle holds)";
+        summary += "; " + std::to_string(f.rows.size()) + " on the front.";
+        if (f.knee >= 0)
+            summary += " Knee: " + trialSentence(c, f.knee, rows) + " "
+                       + MetricFormat::titleOf(xMetric) + ": "
+                       + MetricFormat::of(xMetric, c.value(f.knee, xMetric))
+                             .text(c.value(f.knee, xMetric))
+                       + ".";
+        s.blocks.push_back(Block::paragraph(summary));
+        if (!rows.empty())
+            s.blocks.push_back(Block::of(chart));
+        std::vector<int> tableRows = f.rows;
+        std::stable_sort(tableRows.begin(), tableRows.end(),
+                         [&](int a, int b) { return c.value(a, xMetric) < c.value(b, xMetric); });
+        Table t;
+        t.id = id + "-" + device;
+        t.caption = "The front on " + device + ", by " + MetricFormat::titleOf(xMetric) + ".";
+        t.header = {"trial", "configuration"};
+        t.numeric = {true, false};
+        std::vector<MetricFormat> formats;
+        std::vector<std::string> shown{"accuracy", xMetric};
+        for (const std::string &m : columns) {
+            if (c.results.column(m) >= 0 && m != xMetric)
+                shown.push_back(m);
+        }
+        for (const std::string &m : shown) {
+            formats.push_back(c.format(m, tableRows));
+            t.header.push_back(formats.back().columnHeader());
+            t.numeric.push_back(true);
+        }
+        QJsonArray rowsJson;
+        for (int r : tableRows) {
+            const double trialId = double(c.results.table().trialIds[size_t(r)]);
+            std::vector<Cell> cells{{std::to_string((long long)trialId), trialId},
+                                    {c.results.config(r).label()}};
+            for (size_t m = 0; m < shown.size(); ++m) {
+                const double v = c.value(r, shown[m]);
+                cells.push_back({formats[m].number(v), v});
+            }
+            if (r == f.knee)
+                t.highlightRow = int(t.rows.size());
+            t.rows.push_back(std::move(cells));
+            rowsJson.append(trialJson(c, r));
+        }
+        s.blocks.push_back(Block::of(t));
+        QJsonObject dj;
+        dj[QStringLiteral("device")] = q(device);
+        dj[QStringLiteral("finishing")] = int(rows.size());
+        dj[QStringLiteral("never_finishing")] = notFinishing;
+        dj[QStringLiteral("front")] = rowsJson;
+        sectionJson.append(dj);
+    }
+    json[q(id)] = sectionJson;
+    return s;
+}
+
 // ---- Appendix: preset values ------------------------------------------------------------
 
 Section presetsSection(const Context &c)
@@ -1372,6 +1500,27 @@ ReportDocument buildReport(const ReportRequest &request, Progress *progress)
     doc.sections.push_back(frontTableSection(c, json));
     doc.sections.push_back(thresholdSection(c, json));
     doc.sections.push_back(layersSection(c, json));
+    if (auto s = objectiveSection(
+            c, "intermittent", "Intermittent power",
+            "Trials on a battery-less device: inference runs in power cycles of a capacitor "
+            "charged by a harvester, checkpointing its progress to non-volatile memory. The "
+            "end-to-end latency counts active and recharge time; the energy splits into "
+            "compute, data movement, preservation (checkpoints) and re-execution of work lost "
+            "to power failures.",
+            "intermittent_latency_s",
+            {"intermittent_active_s", "intermittent_recharge_s", "power_cycles", "reboots",
+             "intermittent_compute_j", "data_movement_j", "preservation_j", "reexecution_j"},
+            json))
+        doc.sections.push_back(std::move(*s));
+    if (auto s = objectiveSection(
+            c, "training", "Training on the edge",
+            "Models trained on the device: fp32, QAT (a float32 master copy and a quantized "
+            "one) and RCT (integer weights only, per-layer bitwidths adjusted while training). "
+            "Training energy prices the forward, backward and update MACs at the bitwidths of "
+            "each step on the trial's device; parameter memory counts weights, master copies "
+            "and optimizer state.",
+            "train_energy_pj", {"train_gemm_energy_pj", "param_memory_bytes", "energy_pj"}, json))
+        doc.sections.push_back(std::move(*s));
     doc.sections.push_back(reproducibilitySection(c, json));
     doc.sections.push_back(presetsSection(c));
     doc.data = json;
