@@ -195,7 +195,8 @@ study::TierRef tierRef(const std::string &text, const study::StudySpec &spec, co
 
 int sweepProject(const CommandParser &p, const std::vector<double> &taus, const QString &kind)
 {
-    store::Project project(p.require(QStringLiteral("project")).toStdString());
+    store::Project project(p.require(QStringLiteral("project")).toStdString(),
+                           store::Project::Access::Existing);
     const std::string name = p.require(QStringLiteral("study")).toStdString();
     const auto record = project.findStudy(name);
     if (!record)

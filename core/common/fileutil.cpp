@@ -9,6 +9,8 @@
 
 #include <zlib.h>
 
+#include <filesystem>
+
 #include <cstring>
 
 namespace frontier {
@@ -20,6 +22,10 @@ std::vector<uint8_t> readFileBytes(const std::string &path)
         throw Error(path, "no such file");
     if (QFileInfo(file).isDir())
         throw Error(path, "is a folder, not a file");
+    // A FIFO would block forever and a device (/dev/zero) read until memory runs out.
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw Error(path, "not a regular file (a pipe, socket or device); give a file");
     if (!file.open(QIODevice::ReadOnly))
         throw Error(path, "cannot open: " + file.errorString().toStdString());
     const QByteArray bytes = file.readAll();

@@ -31,11 +31,13 @@ Database openProjectDatabase(const std::string &path, Project::Access access,
     if (state.version > schema::kCurrentVersion)
         throw newer(state.version);
 
-    if (access == Project::Access::ReadOnly) {
+    if (access != Project::Access::ReadWrite) {
         if (!state.exists)
             throw Error(path, "no such project file");
         if (state.empty)
             throw Error(path, "not a Frontier project file (an empty database)");
+    }
+    if (access == Project::Access::ReadOnly) {
         if (state.version < schema::kCurrentVersion)
             throw Error(path, "schema version " + std::to_string(state.version)
                                   + " is older than this Frontier's "

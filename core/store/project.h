@@ -35,7 +35,10 @@ namespace frontier::store {
 class Project
 {
 public:
-    enum class Access { ReadOnly, ReadWrite };
+    // ReadWrite creates the file when it is missing (what `study run` does); Existing
+    // writes only to a project that is there (sweep, resume): a missing or empty file is
+    // refused and nothing is created.
+    enum class Access { ReadOnly, ReadWrite, Existing };
 
     explicit Project(const std::string &path, Access access = Access::ReadWrite);
     ~Project();

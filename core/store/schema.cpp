@@ -122,6 +122,9 @@ FileState inspect(const std::string &path)
     if (!std::filesystem::exists(path, ec))
         return state;
     state.exists = true;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw Error(path, "not a regular file (a pipe, socket, device or folder); give a "
+                          "project file");
     const uintmax_t size = std::filesystem::file_size(path, ec);
     if (ec)
         throw Error(path, "cannot read the file size: " + ec.message());

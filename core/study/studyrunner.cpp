@@ -268,7 +268,7 @@ RunReport StudyRunner::resume(const std::string &studyName, const RunOptions &op
     std::string spec;
     std::string name = studyName;
     {
-        store::Project project(m_path, store::Project::Access::ReadWrite);
+        store::Project project(m_path, store::Project::Access::Existing);
         if (name.empty()) {
             std::vector<std::string> open;
             for (const store::StudyRecord &s : project.studies()) {

@@ -12,6 +12,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <sys/stat.h>
+
 class TestCli : public QObject
 {
     Q_OBJECT
@@ -190,6 +192,53 @@ void TestCli::badInputIsOneLineError_data()
                                                           QStringLiteral("--dump-scores"),
                                                           scores}
                                            << QStringLiteral("notamodel.fmodel") << scores;
+
+    // Commands that need a project refuse a missing one and create nothing.
+    const QString nosuch = dir + QStringLiteral("/nosuch.frontier");
+    QTest::newRow("sweep on a missing project") << QStringList{QStringLiteral("sweep"),
+                                                               QStringLiteral("--project"),
+                                                               nosuch,
+                                                               QStringLiteral("--study"),
+                                                               QStringLiteral("s"),
+                                                               QStringLiteral("--policy"),
+                                                               QStringLiteral("ari"),
+                                                               QStringLiteral("--variants"),
+                                                               QStringLiteral("int4,fp32"),
+                                                               QStringLiteral("--taus"),
+                                                               QStringLiteral("0:1:11")}
+                                                << QStringLiteral("no such project file") << nosuch;
+    QTest::newRow("resume on a missing project")
+        << QStringList{QStringLiteral("study"), QStringLiteral("resume"),
+                       QStringLiteral("--project"), nosuch}
+        << QStringLiteral("no such project file") << nosuch;
+    QFile empty(dir + QStringLiteral("/empty.frontier"));
+    empty.open(QIODevice::WriteOnly);
+    empty.close();
+    QTest::newRow("sweep on an empty file") << QStringList{QStringLiteral("sweep"),
+                                                           QStringLiteral("--project"),
+                                                           empty.fileName(),
+                                                           QStringLiteral("--study"),
+                                                           QStringLiteral("s"),
+                                                           QStringLiteral("--policy"),
+                                                           QStringLiteral("ari"),
+                                                           QStringLiteral("--variants"),
+                                                           QStringLiteral("int4,fp32"),
+                                                           QStringLiteral("--taus"),
+                                                           QStringLiteral("0:1:11")}
+                                            << QStringLiteral("empty database") << QString();
+    // Input that is not a regular file: a FIFO would block, /dev/zero never ends.
+    const QString fifo = dir + QStringLiteral("/fifo.csv");
+    QVERIFY(::mkfifo(fifo.toLocal8Bit().constData(), 0600) == 0);
+    QTest::newRow("dataset from a fifo")
+        << QStringList{QStringLiteral("data"), QStringLiteral("info"), fifo}
+        << QStringLiteral("not a regular file") << QString();
+    QTest::newRow("model from /dev/zero")
+        << QStringList{QStringLiteral("model"), QStringLiteral("info"), QStringLiteral("/dev/zero")}
+        << QStringLiteral("not a regular file") << QString();
+    QTest::newRow("project that is a fifo")
+        << QStringList{QStringLiteral("study"), QStringLiteral("list"), QStringLiteral("--project"),
+                       fifo}
+        << QStringLiteral("not a regular file") << QString();
 }
 
 void TestCli::badInputIsOneLineError()
@@ -205,6 +254,8 @@ void TestCli::badInputIsOneLineError()
     QVERIFY2(err.contains(expected), qPrintable(err));
     if (!mustNotExist.isEmpty())
         QVERIFY(!QFile::exists(mustNotExist));
+    // An empty file given as a project stays as it was.
+    QCOMPARE(QFileInfo(m_dir.filePath(QStringLiteral("empty.frontier"))).size(), 0);
 }
 
 void TestCli::dataInfoMnist()
