@@ -109,6 +109,12 @@ std::vector<Shape> Model::layerShapes() const
         Shape out = layer.outputShape(inputShapesOf(int(i), shapes));
         if (out.empty() || numel(out) <= 0)
             throw Error(layer.name, "empty output shape " + shapeToString(out));
+        // Refused when loaded rather than failing later on an allocation.
+        if (numel(out) > kMaxActivationElements)
+            throw Error(layer.name,
+                        "output " + shapeToString(out) + " has " + std::to_string(numel(out))
+                            + " elements per sample, more than the limit of "
+                            + std::to_string(kMaxActivationElements) + " (256 MiB of float32)");
         shapes.push_back(std::move(out));
     }
     return shapes;

@@ -11,6 +11,10 @@
 
 namespace frontier::model {
 
+// The largest activation of one sample a layer may produce (elements); a model whose shapes
+// exceed it is refused when loaded.
+constexpr int64_t kMaxActivationElements = int64_t(1) << 26; // 256 MiB of float32
+
 // A named output of the model: the final classifier or an early-exit head attached to
 // an inner layer. Heads are ordered from the earliest exit to the final output, which is
 // always the last head. Training weights each head's loss by lossWeight.

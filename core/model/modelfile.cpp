@@ -16,7 +16,9 @@
 #include <climits>
 #include <cmath>
 #include <cstring>
+#include <new>
 #include <set>
+#include <stdexcept>
 
 namespace frontier::model {
 
@@ -370,6 +372,14 @@ Model parseArchitecture(const QJsonObject &root, const float *blob, uint64_t blo
             probe->initialize(inShapes, 0);
         } catch (const Error &e) {
             bad("bad graph: " + lctx + ": " + e.what());
+        } catch (const std::bad_alloc &) {
+            bad("bad graph: " + lctx + ": its parameters for inputs "
+                + (inShapes.empty() ? std::string("?") : shapeToString(inShapes.front()))
+                + " are too large to hold");
+        } catch (const std::length_error &) {
+            bad("bad graph: " + lctx + ": its parameters for inputs "
+                + (inShapes.empty() ? std::string("?") : shapeToString(inShapes.front()))
+                + " are too large to hold");
         }
         const std::vector<Param> &expected = probe->params();
 
@@ -415,6 +425,11 @@ Model parseArchitecture(const QJsonObject &root, const float *blob, uint64_t blo
         } catch (const Error &e) {
             bad("bad graph: " + std::string(e.what()));
         }
+        if (numel(shapes.back()) > kMaxActivationElements)
+            bad("bad graph: " + lctx + ": output " + shapeToString(shapes.back()) + " has "
+                + std::to_string(numel(shapes.back()))
+                + " elements per sample, more than the limit of "
+                + std::to_string(kMaxActivationElements));
         model.layers.push_back(std::move(layer));
     }
 

@@ -253,6 +253,12 @@ void TestModelFile::badFiles_data()
     QTest::newRow("missing key") << 12 << "bad JSON: model has no \"layers\"";
     QTest::newRow("trailing bytes") << 13 << "unexpected data";
     QTest::newRow("wrong param count") << 14 << "param size mismatch";
+    // Hostile attributes are refused at load, naming the layer and the attribute, before
+    // any size is computed from them (2^31 - 1 would overflow, 60,000 allocate ~14 GB).
+    QTest::newRow("conv pad 2^31-1") << 15 << "'pad' 2147483647 exceeds the limit of 65535";
+    QTest::newRow("conv pad 100,000") << 16 << "'pad' 100000 exceeds the limit of 65535";
+    QTest::newRow("conv pad 60,000: activation too large") << 17 << "elements per sample";
+    QTest::newRow("conv kernel 2^31-1") << 18 << "'kernel' 2147483647 exceeds the limit";
 }
 
 void TestModelFile::badFiles()
@@ -348,6 +354,29 @@ void TestModelFile::badFiles()
             setLayer(root, 0, l);
         });
         break;
+    case 15:
+    case 16:
+    case 17:
+    case 18: {
+        const double value = which == 15 || which == 18 ? 2147483647.0
+                             : which == 16              ? 100000.0
+                                                        : 60000.0;
+        const char *key = which == 18 ? "kernel" : "pad";
+        bytes = withJson(serializeModel(test::cnnEveryOp()), [&](QJsonObject &root) {
+            const QJsonArray layers = root.value("layers").toArray();
+            for (int i = 0; i < layers.size(); ++i) {
+                QJsonObject l = layers.at(i).toObject();
+                if (l.value("type").toString() != "conv2d")
+                    continue;
+                QJsonObject a = l.value("attributes").toObject();
+                a[key] = QJsonArray{value};
+                l["attributes"] = a;
+                setLayer(root, i, l);
+                break;
+            }
+        });
+        break;
+    }
     }
     QTemporaryDir dir;
     const std::string path = dir.filePath("bad.fmodel").toStdString();

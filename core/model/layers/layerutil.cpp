@@ -191,6 +191,16 @@ Window2d Window2d::fromAttributes(const Attributes &a, const std::string &type,
     } else {
         p = attrIntList(a, type, "pad", 4, 0, {0, 0, 0, 0});
     }
+    auto limit = [&](const std::vector<int> &values, const char *key) {
+        for (int v : values) {
+            if (v > kMaxWindow)
+                throw Error(type, quoted(key) + " " + std::to_string(v) + " exceeds the limit of "
+                                      + std::to_string(kMaxWindow));
+        }
+    };
+    limit(k, "kernel");
+    limit(s, "stride");
+    limit(p, "pad");
     w.kh = k[0];
     w.kw = k[1];
     w.sh = s[0];

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+
 // Helpers shared by the layer implementations: attribute parsing with range checks,
 // input and parameter validation, initialisation, and the 2-D window geometry of
 // convolution and pooling. Not used outside core/model/layers.
@@ -89,9 +93,20 @@ struct Window2d
     static Window2d forPooling(const Attributes &a, const std::string &type);
     void toAttributes(Attributes &a) const;
 
-    // floor((size + pads - k) / s) + 1; <= 0 when the window does not fit.
-    int outH(int h) const { return floorDiv(h + pt + pb - kh, sh) + 1; }
-    int outW(int w) const { return floorDiv(w + pl + pr - kw, sw) + 1; }
+    // The largest kernel, stride and padding a window accepts: far beyond any real model,
+    // and small enough that sizes computed from them cannot overflow.
+    static constexpr int kMaxWindow = 65535;
+
+    // floor((size + pads - k) / s) + 1, computed in 64 bits; <= 0 when the window does not
+    // fit.
+    int outH(int h) const { return outSize(h, pt + pb, kh, sh); }
+    int outW(int w) const { return outSize(w, pl + pr, kw, sw); }
+    static int outSize(int size, int pads, int k, int s)
+    {
+        const int64_t span = int64_t(size) + pads - k;
+        const int64_t q = (span >= 0 ? span : span - (s - 1)) / s;
+        return int(std::clamp<int64_t>(q + 1, INT_MIN, INT_MAX));
+    }
 };
 
 } // namespace frontier::model::detail

@@ -1,14 +1,21 @@
 #include "tensor.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace frontier::model {
 
 int64_t numel(const Shape &shape)
 {
+    // Saturates at INT64_MAX instead of overflowing (hostile shapes); a non-positive
+    // dimension gives its own product as before.
     int64_t n = 1;
-    for (int d : shape)
-        n *= d;
+    for (int d : shape) {
+        if (d <= 0)
+            return n * d;
+        if (__builtin_mul_overflow(n, int64_t(d), &n))
+            return INT64_MAX;
+    }
     return n;
 }
 
