@@ -11,14 +11,6 @@ namespace frontier::ui {
 
 namespace {
 
-// Four significant digits without an exponent.
-QString plain(double v)
-{
-    const double a = std::abs(v);
-    const int decimals = a == 0 || a >= 1000 ? 0 : a >= 100 ? 1 : a >= 10 ? 2 : a >= 1 ? 3 : 4;
-    return QLocale().toString(v, 'f', decimals);
-}
-
 double storedBytes(const cost::LayerCost &c, bool weights)
 {
     const double bits = weights
@@ -41,15 +33,19 @@ void LayerCostModel::setLayers(std::vector<model::LayerRow> rows)
     endResetModel();
 }
 
-void LayerCostModel::setCost(std::optional<cost::VariantCost> cost)
+void LayerCostModel::setCost(std::optional<cost::VariantCost> cost, double basisPj)
 {
     m_cost = std::move(cost);
     double largest = 0;
+    std::vector<double> latencies;
     if (m_cost) {
-        for (const cost::LayerCost &c : m_cost->layers)
+        for (const cost::LayerCost &c : m_cost->layers) {
             largest = std::max(largest, c.energy_pj);
+            latencies.push_back(c.latency_us);
+        }
     }
-    std::tie(m_energyScale, m_energyUnit) = Units::energyScale(largest / 1000.0);
+    m_energy = study::MetricFormat::of("energy_pj", std::isnan(basisPj) ? largest : basisPj);
+    m_latency = study::MetricFormat::forValues("latency_us", latencies);
     if (!m_rows.empty())
         Q_EMIT dataChanged(index(0, WeightBytes), index(rowCount() - 1, Latency));
     Q_EMIT headerDataChanged(Qt::Horizontal, WeightBytes, Latency);
@@ -176,8 +172,8 @@ QVariant LayerCostModel::data(const QModelIndex &index, int role) const
     }
     case Energy:
     case Latency: {
-        const double v = value(row, column) * (column == Energy ? m_energyScale : 1.0);
-        return std::isnan(v) ? QString() : plain(v);
+        const double v = value(row, column);
+        return QString::fromStdString((column == Energy ? m_energy : m_latency).number(v));
     }
     default:
         return {};
@@ -204,9 +200,9 @@ QVariant LayerCostModel::headerData(int section, Qt::Orientation orientation, in
     case ActivationBytes:
         return tr("Activation bytes");
     case Energy:
-        return tr("Energy (%1)").arg(m_energyUnit);
+        return tr("Energy (%1)").arg(QString::fromStdString(m_energy.unit));
     case Latency:
-        return tr("Latency (µs)");
+        return tr("Latency (%1)").arg(QString::fromStdString(m_latency.unit));
     default:
         return {};
     }

@@ -2,9 +2,11 @@
 
 #include "cost/costmodel.h"
 #include "model/stats.h"
+#include "study/metricformat.h"
 
 #include <QAbstractTableModel>
 
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -36,7 +38,11 @@ public:
     explicit LayerCostModel(QObject *parent = nullptr);
 
     void setLayers(std::vector<model::LayerRow> rows);
-    void setCost(std::optional<cost::VariantCost> cost);
+    // `basisPj`: the largest layer energy the view shows anywhere (the fp32 reference
+    // included), so that the table and the chart share one unit that does not change with
+    // the format (study::MetricFormat); NaN: this cost's largest layer.
+    void setCost(std::optional<cost::VariantCost> cost, double basisPj = NAN);
+    const study::MetricFormat &energyFormat() const { return m_energy; }
     const std::optional<cost::VariantCost> &cost() const { return m_cost; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -55,8 +61,8 @@ private:
     std::vector<model::LayerRow> m_rows;
     model::LayerRow m_total;
     std::optional<cost::VariantCost> m_cost;
-    double m_energyScale = 1.0; // from pJ to the shown unit
-    QString m_energyUnit = QStringLiteral("pJ");
+    study::MetricFormat m_energy = study::MetricFormat::of("energy_pj");
+    study::MetricFormat m_latency = study::MetricFormat::of("latency_us");
 };
 
 } // namespace frontier::ui

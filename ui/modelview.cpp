@@ -265,7 +265,23 @@ void ModelView::recompute()
             m_error = QString::fromUtf8(e.what());
         }
     }
-    m_layers->setCost(result);
+    // One energy unit for the table and the chart, from the fp32 reference and the chosen
+    // format together: it stays put when the format changes.
+    double basis = NAN;
+    if (result) {
+        basis = 0;
+        for (const cost::LayerCost &l : result->layers)
+            basis = std::max(basis, l.energy_pj);
+        try {
+            const cost::VariantCost fp32 = cost::CostModel::load(device().toStdString())
+                                               .evaluate(m_model, numeric::parseFormat("fp32"));
+            for (const cost::LayerCost &l : fp32.layers)
+                basis = std::max(basis, l.energy_pj);
+        } catch (const std::exception &) {
+            // no fp32 timing on this device: the chosen format's own range
+        }
+    }
+    m_layers->setCost(result, basis);
     if (!m_error.isEmpty()) {
         m_costLine->setText(
             QStringLiteral("<span style='color:#d55e00'>%1</span>").arg(m_error.toHtmlEscaped()));
@@ -341,7 +357,8 @@ void ModelView::fillChart()
         referencePj.push_back(ref);
         maxPj = std::max({maxPj, c.energy_pj, ref});
     }
-    const auto [scale, unit] = energyUnit(maxPj);
+    const double scale = m_layers->energyFormat().scale;
+    const QString unit = QString::fromStdString(m_layers->energyFormat().unit);
     auto *series = new QBarSeries;
     if (reference) {
         auto *ref = new QBarSet(QStringLiteral("fp32"));

@@ -20,7 +20,9 @@
 #include "model/modelfile.h"
 #include "model/recipes.h"
 #include "numeric/formatspec.h"
+#include "study/metricformat.h"
 
+#include <QAbstractAxis>
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
@@ -48,6 +50,7 @@ private Q_SLOTS:
     void modelViewShowsCostPerFormat();
     void modelViewShowsWholeBytesAndItsTotal();
     void modelViewLogEnergyAxis();
+    void modelViewKeepsOneEnergyUnit();
     void datasetViewShowsSamplesAndHistogram();
     void datasetViewSaysOneNormalisation();
     void csvHeaderNamesTheFeatures();
@@ -120,6 +123,53 @@ void TestMainWindow::missingDatasetsAreGreyed()
         QVERIFY2(!ui::ProjectTree::isMissing(item), qPrintable(item->toolTip(0)));
         QVERIFY(item->foreground(0).color()
                 != tree->palette().color(QPalette::Disabled, QPalette::Text));
+    }
+}
+
+// The model view's energy: one unit in the table's header, its cells and the chart's axis
+// (study::MetricFormat from the largest layer, the fp32 reference included), the same unit
+// whatever the format, and latency under the rule too.
+void TestMainWindow::modelViewKeepsOneEnergyUnit()
+{
+    ui::MainWindow window;
+    window.openProject(m_dir.path());
+    ui::ModelView *view = window.workspace()->openModel(m_dir.filePath("demo-mlp.fmodel"));
+    QVERIFY(view);
+    QVERIFY(view->setDevice(QStringLiteral("asic45")));
+    QString unitSeen;
+    for (const char *format : {"fp32", "int8", "int4", "int2", "fp16"}) {
+        QVERIFY(view->setFormat(QString::fromLatin1(format)));
+        const ui::LayerCostModel *table = view->layerModel();
+        const study::MetricFormat &energy = table->energyFormat();
+        const QString unit = QString::fromStdString(energy.unit);
+        if (unitSeen.isEmpty())
+            unitSeen = unit;
+        QCOMPARE(unit, unitSeen); // does not switch with the format
+        const QString header
+            = table->headerData(ui::LayerCostModel::Energy, Qt::Horizontal, Qt::DisplayRole)
+                  .toString();
+        QCOMPARE(header, QStringLiteral("Energy (%1)").arg(unit));
+        std::vector<double> latencies;
+        for (int r = 0; r + 1 < table->rowCount(); ++r) {
+            const double e = table->value(r, ui::LayerCostModel::Energy);
+            QCOMPARE(table->data(table->index(r, ui::LayerCostModel::Energy), Qt::DisplayRole)
+                         .toString(),
+                     QString::fromStdString(energy.number(e)));
+            latencies.push_back(table->value(r, ui::LayerCostModel::Latency));
+        }
+        const study::MetricFormat latency = study::MetricFormat::forValues("latency_us", latencies);
+        QCOMPARE(table->headerData(ui::LayerCostModel::Latency, Qt::Horizontal, Qt::DisplayRole)
+                     .toString(),
+                 QStringLiteral("Latency (%1)").arg(QString::fromStdString(latency.unit)));
+        bool axisFound = false;
+        for (QAbstractAxis *axis : view->energyChart()->chart()->axes()) {
+            if (axis->titleText().startsWith(QLatin1String("energy"))) {
+                QVERIFY2(axis->titleText().contains(QStringLiteral("(%1)").arg(unit)),
+                         qPrintable(axis->titleText()));
+                axisFound = true;
+            }
+        }
+        QVERIFY(axisFound);
     }
 }
 
