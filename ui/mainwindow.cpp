@@ -355,13 +355,17 @@ void MainWindow::showMessage(const QString &title, const QString &text)
 void MainWindow::updateStatus()
 {
     if (m_project->isOpen()) {
-        m_status->setText(tr("%1 — %n model(s)", nullptr, int(m_project->models().size()))
-                              .arg(QDir::toNativeSeparators(m_project->path())));
+        const int models = int(m_project->models().size());
+        const QString where = QDir::toNativeSeparators(m_project->path());
+        m_status->setText(models == 1 ? tr("%1 — 1 model").arg(where)
+                                      : tr("%1 — %2 models").arg(where).arg(models));
     } else {
         m_status->setText(tr("No project: File > New or Open"));
     }
     const int running = m_jobs->runningCount();
-    m_jobStatus->setText(running > 0 ? tr("%n job(s) running", nullptr, running) : QString());
+    m_jobStatus->setText(running == 0   ? QString()
+                         : running == 1 ? tr("1 job running")
+                                        : tr("%1 jobs running").arg(running));
 }
 
 void MainWindow::showModelSummary(const QString &path)
