@@ -18,6 +18,7 @@
 #include "model/modelfile.h"
 #include "model/onnx/onnximport.h"
 #include "numeric/variantio.h"
+#include "study/metricformat.h"
 #include "study/studyrunner.h"
 #include "study/studyspec.h"
 #include "train/quanttraining.h"
@@ -31,6 +32,12 @@
 namespace frontier::ui {
 
 namespace {
+
+// An accuracy in the jobs' log as everywhere else: "97.25 %" (study::MetricFormat).
+QString shareText(double share)
+{
+    return QString::fromStdString(study::MetricFormat::of("accuracy").text(share));
+}
 
 const char *const kKeyProperty = "workspaceKey";
 
@@ -250,7 +257,7 @@ void trainWithMethod(JobContext &ctx, train::RecipeRun run, const data::Prepared
               ctx.log(QStringLiteral("epoch %1: loss %2, validation accuracy %3, bits %4")
                           .arg(e.epoch)
                           .arg(e.loss, 0, 'f', 4)
-                          .arg(e.validationAccuracy, 0, 'f', 4)
+                          .arg(shareText(e.validationAccuracy))
                           .arg(bitsText.join(QLatin1Char(','))));
           });
     if (trained.result.cancelled || ctx.progress().cancelRequested())
@@ -261,7 +268,7 @@ void trainWithMethod(JobContext &ctx, train::RecipeRun run, const data::Prepared
         variants.push_back(numeric::variantToJson(trained.variant));
     model::saveModel(trained.model, path, variants);
     ctx.log(QStringLiteral("test accuracy %1 as %2, saved %3")
-                .arg(trained.result.testAccuracy, 0, 'f', 4)
+                .arg(shareText(trained.result.testAccuracy))
                 .arg(QString::fromStdString(trained.result.format), QString::fromStdString(path)));
 }
 
@@ -299,14 +306,14 @@ Job *Workspace::trainModel(const QString &dataset, const QString &recipe, int ep
                   ctx.log(QStringLiteral("epoch %1: loss %2, validation accuracy %3")
                               .arg(e.epoch)
                               .arg(e.trainLoss, 0, 'f', 4)
-                              .arg(e.validationAccuracy, 0, 'f', 4));
+                              .arg(shareText(e.validationAccuracy)));
               });
         if (trained.report.cancelled || ctx.progress().cancelRequested())
             throw frontier::Cancelled{};
         trained.model.name = stdName;
         model::saveModel(trained.model, stdPath);
         ctx.log(QStringLiteral("test accuracy %1, saved %2")
-                    .arg(trained.testAccuracy, 0, 'f', 4)
+                    .arg(shareText(trained.testAccuracy))
                     .arg(path));
     });
     connect(job, &Job::succeeded, m_project, &ProjectDocument::reload);

@@ -1,5 +1,7 @@
 #include "studyassets.h"
 
+#include "metricformat.h"
+
 #include "canonicaljson.h"
 #include "progressrelay.h"
 #include "specreader.h"
@@ -242,7 +244,7 @@ void StudyAssets::loadModel(const ModelSpec &m, Progress *progress,
             loaded = std::move(trained.model);
             if (log)
                 log("trained " + m.name + " (" + m.recipe + "): test accuracy "
-                    + std::to_string(trained.testAccuracy) + " in "
+                    + MetricFormat::of("accuracy").text(trained.testAccuracy) + " in "
                     + std::to_string(trained.report.seconds) + " s");
         }
         ++m_report.modelsTrained;
@@ -293,8 +295,8 @@ model::Model StudyAssets::trainWithMethod(const ModelSpec &m, train::RecipeRun r
     out.metadata["train_test_accuracy"] = numberText(trained.result.testAccuracy);
     if (log)
         log("trained " + m.name + " (" + m.recipe + ", " + m.method + "): test accuracy "
-            + std::to_string(trained.result.testAccuracy) + " as " + trained.result.format + " in "
-            + std::to_string(trained.result.seconds) + " s");
+            + MetricFormat::of("accuracy").text(trained.result.testAccuracy) + " as "
+            + trained.result.format + " in " + std::to_string(trained.result.seconds) + " s");
     return std::move(out);
 }
 
