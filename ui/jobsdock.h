@@ -38,7 +38,7 @@ public:
 
     // A height (pixels, title bar included) that shows `rows` jobs without scrolling: the
     // main window's default for the dock.
-    int defaultHeight(int rows = 4) const;
+    int defaultHeight(int rows = 3) const;
 
     QThreadPool *pool() const { return m_pool; }
     QPlainTextEdit *logView() const { return m_log; }

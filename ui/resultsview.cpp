@@ -149,6 +149,8 @@ ResultsView::ResultsView(const QString &study, QWidget *parent)
     tableLayout->addWidget(m_table, 1);
 
     auto *split = new QSplitter(Qt::Vertical);
+    // The chart is what the view is for: never squeezed below a readable height.
+    m_chart->setMinimumHeight(240);
     split->addWidget(m_chart);
     split->addWidget(tableBox);
     split->setStretchFactor(0, 3);
