@@ -68,7 +68,19 @@ std::vector<uint8_t> readMaybeGzip(const std::string &path)
         }
     }
     out.resize(zs.total_out);
+    const uint64_t end = zs.total_in;
     inflateEnd(&zs);
+    // Bytes after the stream are refused rather than ignored: a second member (files
+    // concatenated) or garbage would otherwise be silently dropped.
+    if (end < raw.size()) {
+        const bool member = raw.size() - end >= 2 && raw[end] == 0x1f && raw[end + 1] == 0x8b;
+        throw Error(path, (member ? "a second gzip member at byte "
+                                  : std::to_string(raw.size() - end)
+                                        + " bytes of trailing data after the gzip stream, at "
+                                          "byte ")
+                              + std::to_string(end)
+                              + (member ? " (concatenated gzip files are not read)" : ""));
+    }
     return out;
 }
 

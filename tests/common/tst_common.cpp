@@ -24,6 +24,7 @@ private Q_SLOTS:
     void errorIsOneLine();
     void gzipRoundTrip();
     void gzipTruncatedIsAnError();
+    void gzipTrailingDataIsAnError();
     void atomicWriteLeavesNoTempFile();
     void normalizationPerFeature();
 };
@@ -126,6 +127,33 @@ void TestCommon::gzipTruncatedIsAnError()
     } catch (const Error &e) {
         QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("truncated")), e.what());
         QVERIFY(QString::fromUtf8(e.what()).startsWith(path));
+    }
+}
+
+void TestCommon::gzipTrailingDataIsAnError()
+{
+    QTemporaryDir dir;
+    const QByteArray gz = gzipBytes(QByteArray(20000, 'x'));
+    const struct
+    {
+        QByteArray bytes;
+        const char *message;
+    } cases[] = {{gz + QByteArray("garbage"), "7 bytes of trailing data after the gzip stream"},
+                 {gz + gz, "a second gzip member at byte"}};
+    for (const auto &c : cases) {
+        const QString path = dir.filePath(QStringLiteral("t.gz"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(c.bytes);
+        f.close();
+        try {
+            readMaybeGzip(path.toStdString());
+            QFAIL("trailing data was accepted");
+        } catch (const Error &e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String(c.message)), e.what());
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QString::number(gz.size())), e.what());
+            QVERIFY(QString::fromUtf8(e.what()).startsWith(path));
+        }
     }
 }
 
