@@ -48,24 +48,7 @@ void printTrialsCsv(const StudyResults &r, const std::vector<int> &rows)
     std::fflush(stdout);
 }
 
-QJsonObject trialJson(const StudyResults &r, int row)
-{
-    QJsonObject o;
-    o[QStringLiteral("trial")] = double(r.table().trialIds[size_t(row)]);
-    o[QStringLiteral("hash")] = QString::fromStdString(r.hash(row));
-    for (const auto &knob : r.config(row).knobColumns()) {
-        if (!knob.second.empty())
-            o[QString::fromStdString(knob.first)] = QString::fromStdString(knob.second);
-    }
-    QJsonObject metrics;
-    for (const std::string &m : orderedMetrics(r)) {
-        const double v = r.table().at(row, r.column(m));
-        if (!std::isnan(v))
-            metrics[QString::fromStdString(m)] = v;
-    }
-    o[QStringLiteral("metrics")] = metrics;
-    return o;
-}
+using study::trialJson;
 
 // A compact text table: the knobs that vary plus the chosen metrics.
 void printTrialsTable(const StudyResults &r, const std::vector<int> &rows,

@@ -271,8 +271,6 @@ std::vector<std::string> orderedMetrics(const StudyResults &results)
     return out;
 }
 
-namespace {
-
 std::string csvCell(const std::string &text)
 {
     if (text.find_first_of(",\"\n") == std::string::npos)
@@ -286,7 +284,24 @@ std::string csvCell(const std::string &text)
     return s + "\"";
 }
 
-} // namespace
+QJsonObject trialJson(const StudyResults &results, int row)
+{
+    QJsonObject o;
+    o[QStringLiteral("trial")] = double(results.table().trialIds[size_t(row)]);
+    o[QStringLiteral("hash")] = QString::fromStdString(results.hash(row));
+    for (const auto &knob : results.config(row).knobColumns()) {
+        if (!knob.second.empty())
+            o[QString::fromStdString(knob.first)] = QString::fromStdString(knob.second);
+    }
+    QJsonObject metrics;
+    for (const std::string &m : orderedMetrics(results)) {
+        const double v = results.table().at(row, results.column(m));
+        if (!std::isnan(v))
+            metrics[QString::fromStdString(m)] = v;
+    }
+    o[QStringLiteral("metrics")] = metrics;
+    return o;
+}
 
 std::string trialsCsv(const StudyResults &results, const std::vector<int> &rows)
 {

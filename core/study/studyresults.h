@@ -5,6 +5,8 @@
 
 #include "store/records.h"
 
+#include <QJsonObject>
+
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -106,6 +108,13 @@ FrontResult computeBoundFront(const StudyResults &results, const std::vector<Obj
 // Metric columns in a fixed, readable order: the policy metrics as knownMetrics() lists
 // them, then anything else the trials have.
 std::vector<std::string> orderedMetrics(const StudyResults &results);
+
+// A text as one CSV field: quoted (quotes doubled) when it holds a comma, quote or newline.
+std::string csvCell(const std::string &text);
+
+// One trial as JSON: {trial, hash, each set knob, metrics {name: value}} (NaN metrics left
+// out); what `study front|best --json` and reports print.
+QJsonObject trialJson(const StudyResults &results, int row);
 
 // The rows as CSV, one line per trial: trial id, hash, every knob column, every metric
 // (raw values, numberText()); what `frontier study trials|front --csv` print and reports

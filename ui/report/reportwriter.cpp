@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/fileutil.h"
+#include "study/studyresults.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QBuffer>
@@ -512,29 +513,19 @@ std::string tableCsv(const Table &t)
 {
     if (!t.csv.empty())
         return t.csv;
-    auto cell = [](const std::string &text) {
-        if (text.find_first_of(",\"\n") == std::string::npos)
-            return text;
-        std::string s = "\"";
-        for (char c : text) {
-            if (c == '"')
-                s += '"';
-            s += c;
-        }
-        return s + "\"";
-    };
+    using study::csvCell;
     std::string out;
     for (size_t c = 0; c < t.header.size(); ++c) {
         if (c)
             out.push_back(',');
-        out.append(cell(t.header[c]));
+        out.append(csvCell(t.header[c]));
     }
     out.push_back('\n');
     for (const auto &row : t.rows) {
         for (size_t c = 0; c < row.size(); ++c) {
             if (c)
                 out.push_back(',');
-            out.append(std::isnan(row[c].value) ? cell(row[c].text) : rawNumber(row[c].value));
+            out.append(std::isnan(row[c].value) ? csvCell(row[c].text) : rawNumber(row[c].value));
         }
         out.push_back('\n');
     }
