@@ -28,6 +28,8 @@ function(frontier_isa_kernels target)
         target_compile_definitions(${lib} PRIVATE FRONTIER_ISA_NS=${isa})
         target_compile_options(${lib} PRIVATE ${FRONTIER_ISA_FLAGS_${isa}})
         target_link_libraries(${lib} PRIVATE frontier::options)
+        # Header-only helpers of core (common/detmath.h: the portable fused multiply-add).
+        target_include_directories(${lib} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
         set_target_properties(${lib} PROPERTIES POSITION_INDEPENDENT_CODE ON)
         target_sources(${target} PRIVATE $<TARGET_OBJECTS:${lib}>)
         set_property(GLOBAL APPEND PROPERTY FRONTIER_ISA_OBJECT_LIBRARIES ${lib})

@@ -1,5 +1,6 @@
 #include "minifloatkernel.h"
 
+#include "common/detmath.h"
 #include "common/error.h"
 
 #include <cmath>
@@ -135,7 +136,7 @@ void MinifloatKernel::forwardNaive(const model::Tensor &in, model::Tensor &out, 
                         const float prod = m_format.roundDouble(double(xr) * double(w));
                         acc = m_format.roundDouble(double(acc) + double(prod));
                     } else {
-                        acc = std::fma(xr, w, acc);
+                        acc = dmath::fma(xr, w, acc);
                     }
                 }
                 y[int64_t(c) * m_g.pixels + p] = addBias(acc, c);

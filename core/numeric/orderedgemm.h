@@ -13,7 +13,7 @@ namespace frontier::numeric {
 // This fixes the rounding of float32 accumulation to the bit, whatever the blocking, the
 // vector width or the thread: a straightforward loop with std::fma gives the same result.
 // It runs model::gemm::sgemm with Epilogue::singleChain, whose every instruction-set path
-// (AVX-512, AVX2, the portable fmaf loop) computes exactly this chain; tst_variantengine
+// (AVX-512, AVX2, the portable dmath::fma loop) computes exactly this chain; tst_variantengine
 // checks the result against an independent std::fma reference, at k above and below the
 // fp32 GEMM's block of 128, on every path the host supports.
 // m, n, k >= 0. Thread-safe (no mutable state after the first call).

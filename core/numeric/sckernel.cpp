@@ -1,5 +1,6 @@
 #include "sckernel.h"
 
+#include "common/detmath.h"
 #include "common/error.h"
 #include "common/random.h"
 
@@ -112,7 +113,7 @@ void ScKernel::encodeSample(const float *x, uint64_t *streams) const
 
 float ScKernel::output(int64_t sum, int channel) const
 {
-    return std::fma(float(sum), m_outScale, m_bias[size_t(channel)]);
+    return dmath::fma(float(sum), m_outScale, m_bias[size_t(channel)]);
 }
 
 void ScKernel::statistical(const float *x, float *y, int64_t sample) const
@@ -155,7 +156,7 @@ void ScKernel::statistical(const float *x, float *y, int64_t sample) const
                 const double sum
                     = mean[size_t(q)] + std::sqrt(variance[size_t(q)] / length) * rng.normal();
                 y[int64_t(c) * p + q]
-                    = std::fma(float(sum * length), m_outScale, m_bias[size_t(c)]);
+                    = dmath::fma(float(sum * length), m_outScale, m_bias[size_t(c)]);
             }
         }
     }

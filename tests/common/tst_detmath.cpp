@@ -46,6 +46,7 @@ private Q_SLOTS:
     void accuracy();
     void specialValues();
     void fixedBits();
+    void fusedMultiplyAdd();
 };
 
 void TestDetMath::accuracy_data()
@@ -157,6 +158,69 @@ void TestDetMath::fixedBits()
         volatile double x = c.x; // no constant folding
         QCOMPARE(QString::number(std::bit_cast<uint64_t>(c.f(x)), 16), QString::number(c.bits, 16));
     }
+}
+
+// dmath::fma is the portable path's multiply-add: it must be the IEEE fused multiply-add
+// to the bit, or the portable path disagrees with the FMA kernels. The reference is the C
+// library's fmaf (exact by its contract, in hardware or in software).
+void TestDetMath::fusedMultiplyAdd()
+{
+    Random rng(8);
+    auto bitsOf = [](float f) {
+        return std::bit_cast<uint32_t>(f);
+    };
+    auto anyFloat = [&] {
+        return std::bit_cast<float>(uint32_t(rng.next()));
+    };
+    auto near = [&](int spread) { // sign, exponent within ±spread of 1, random mantissa
+        const uint32_t sign = uint32_t(rng.next() & 1) << 31;
+        const int e = 127 + int(rng.next() % uint64_t(2 * spread + 1)) - spread;
+        return std::bit_cast<float>(sign | uint32_t(e) << 23 | uint32_t(rng.next() & 0x7fffff));
+    };
+    int64_t checked = 0;
+    auto check = [&](float a, float b, float c) {
+        const float ours = dmath::fma(a, b, c);
+        const float want = std::fma(a, b, c);
+        ++checked;
+        if (bitsOf(ours) == bitsOf(want) || (std::isnan(ours) && std::isnan(want)))
+            return true;
+        qWarning("fma(%a, %a, %a) = %a, want %a", double(a), double(b), double(c), double(ours),
+                 double(want));
+        return false;
+    };
+    for (int i = 0; i < 1000000; ++i) {
+        // Every bit pattern (infinities, NaNs, subnormals, zeros of both signs) ...
+        QVERIFY(check(anyFloat(), anyFloat(), anyFloat()));
+        // ... ordinary magnitudes ...
+        const float a = near(8), b = near(8);
+        QVERIFY(check(a, b, near(12)));
+        // ... near-cancellation, where the double sum is inexact and rounding to odd matters ...
+        const float p = a * b;
+        const float c = -p * (1.0f + float(int(rng.next() % 2001) - 1000) * 1e-7f);
+        QVERIFY(check(a, b, c));
+        QVERIFY(check(a, b, std::nextafter(-p, 0.0f)));
+        // ... and results in the subnormal range.
+        QVERIFY(check(near(4) * 1e-20f, near(4) * 1e-19f, near(4) * 1e-38f));
+    }
+    const float inf = std::numeric_limits<float>::infinity();
+    const float fmax = std::numeric_limits<float>::max();
+    const float tiny = std::numeric_limits<float>::denorm_min();
+    const float edge[][3] = {{0.0f, 0.0f, -0.0f},
+                             {-0.0f, 1.0f, -0.0f},
+                             {-0.0f, 1.0f, 0.0f},
+                             {1.0f, -1.0f, 1.0f},
+                             {inf, 0.0f, 1.0f},
+                             {inf, 1.0f, -inf},
+                             {fmax, 2.0f, -fmax},
+                             {fmax, 1.0f, fmax},
+                             {tiny, tiny, 0.0f},
+                             {tiny, 0.5f, 0.0f},
+                             {tiny, -0.5f, -0.0f},
+                             {1.5f, tiny, tiny},
+                             {1.0f + 0x1p-23f, 1.0f - 0x1p-24f, -1.0f}};
+    for (const auto &e : edge)
+        QVERIFY(check(e[0], e[1], e[2]));
+    qInfo("%lld cases equal to fmaf", static_cast<long long>(checked));
 }
 
 QTEST_GUILESS_MAIN(TestDetMath)

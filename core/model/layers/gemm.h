@@ -10,7 +10,7 @@
 // keeps a tile of C in registers (AVX-512F: up to 12 rows x 32 columns; AVX2 with FMA:
 // 6 x 16), multiplies with fused multiply-adds and applies bias and ReLU before its
 // single store. The kernel is chosen at run time (common/cpu.h): AVX-512, AVX2+FMA or the
-// portable reference (scalar fmaf), all with the same order of roundings per element, so
+// portable reference (scalar dmath::fma), all with the same order of roundings per element, so
 // every path gives the same bits.
 //
 // Accuracy and reproducibility: every element C(i, j) is computed in one fixed order

@@ -13,6 +13,8 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 #include <immintrin.h>
+#else
+#include "common/detmath.h"
 #endif
 
 #ifndef FRONTIER_ISA_NS
@@ -299,8 +301,8 @@ void panel(FRONTIER_SGEMM_PANEL_ARGS)
 #else
 
 // The reference path: the same order of operations per element, each product fused with
-// its addition by fmaf (hardware FMA where the C library finds it, exact emulation
-// otherwise), so it matches the vector kernels bit for bit.
+// its addition by dmath::fma (exact, in SSE2 double arithmetic), so it matches the vector
+// kernels bit for bit on any x86-64 CPU.
 void panel(FRONTIER_SGEMM_PANEL_ARGS)
 {
     const RowTiling tiling(m, Isa::maxRows);
@@ -328,7 +330,7 @@ void panel(FRONTIER_SGEMM_PANEL_ARGS)
                 for (int i = 0; i < mr; ++i) {
                     const float av = a[(r0 + i) * lda + p];
                     for (int j = 0; j < cols; ++j)
-                        acc[i][j] = __builtin_fmaf(av, bp[j], acc[i][j]);
+                        acc[i][j] = dmath::fma(av, bp[j], acc[i][j]);
                 }
             }
             if (k0 > 0) {
