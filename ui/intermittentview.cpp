@@ -23,6 +23,7 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -193,8 +194,11 @@ void IntermittentView::showIndex(int index)
         s, m_report.capacitor,
         tr("%1: voltage and progress").arg(QString::fromStdString(c.configuration.name)));
 
-    m_table->setRowCount(int(m_report.layers.size()));
-    for (int i = 0; i < int(m_report.layers.size()); ++i) {
+    // A cascade's shorter paths run a prefix of the report's layers.
+    const size_t rows = std::min({m_report.layers.size(), c.configuration.tilings.size(),
+                                  s.layers.size(), c.sramBytes.size()});
+    m_table->setRowCount(int(rows));
+    for (int i = 0; i < int(rows); ++i) {
         const LayerOutcome &l = s.layers[size_t(i)];
         const QStringList cells{QString::fromStdString(m_report.layers[size_t(i)].name),
                                 QString::fromStdString(c.configuration.tilings[size_t(i)].label()),
@@ -227,9 +231,6 @@ IntermittentView *IntermittentView::forTrial(JobsDock *jobs, const std::string &
     view->m_summary->setText(tr("Simulating %1 ...").arg(QString::fromStdString(trial.label())));
     auto report = std::make_shared<InferenceReport>();
     const std::string model = trial.tiers.front().model;
-    const std::string format = trial.tiers.front().format;
-    const std::string device = trial.device;
-    const QJsonObject knobs = trial.intermittent.toJson();
     Job *job = jobs->start(
         tr("Intermittent timeline of %1").arg(QString::fromStdString(model)), [=](JobContext &) {
             int64_t id = 0;
@@ -241,7 +242,7 @@ IntermittentView *IntermittentView::forTrial(JobsDock *jobs, const std::string &
             }
             if (id == 0)
                 throw Error(projectPath, "no stored model '" + model + "'");
-            *report = simulate(ModelRef::inProject(projectPath, id), format, device, knobs);
+            *report = simulateTrial(ModelRef::inProject(projectPath, id), trial);
         });
     QPointer<IntermittentView> guard(view);
     connect(job, &Job::finished, view, [guard, job, report] {
@@ -255,24 +256,72 @@ IntermittentView *IntermittentView::forTrial(JobsDock *jobs, const std::string &
     return view;
 }
 
+namespace {
+
+void applyKnobs(const study::IntermittentKnobs &k, Capacitor &capacitor, Harvester &harvester)
+{
+    if (!std::isnan(k.capacitor_mF))
+        capacitor.capacitance_F = k.capacitor_mF * 1e-3;
+    if (!std::isnan(k.margin))
+        capacitor.margin = k.margin;
+    if (k.harvester.size() > 4 && k.harvester.substr(k.harvester.size() - 4) == ".csv")
+        harvester = Harvester::loadTrace(k.harvester);
+    else if (k.harvester != "rc")
+        harvester = Harvester::constant(parsePower_W(k.harvester, "harvester"));
+}
+
+} // namespace
+
 InferenceReport IntermittentView::simulate(const std::string &modelRef, const std::string &format,
                                            const std::string &device, const QJsonObject &knobs)
 {
     const model::Model m = ModelRef::load(modelRef);
     InferenceRequest r = makeRequest(m, m.name.empty() ? modelRef : m.name, device, {format});
     const study::IntermittentKnobs k = study::IntermittentKnobs::fromJson(knobs);
-    if (!std::isnan(k.capacitor_mF))
-        r.capacitor.capacitance_F = k.capacitor_mF * 1e-3;
-    if (!std::isnan(k.margin))
-        r.capacitor.margin = k.margin;
-    if (k.harvester.size() > 4 && k.harvester.substr(k.harvester.size() - 4) == ".csv")
-        r.harvester = Harvester::loadTrace(k.harvester);
-    else if (k.harvester != "rc")
-        r.harvester = Harvester::constant(parsePower_W(k.harvester, "harvester"));
+    applyKnobs(k, r.capacitor, r.harvester);
     r.search = true; // the three configurations side by side
     r.simOptions.start_s = k.traceStart_s;
     r.simOptions.timeline = true;
     return runInference(r);
+}
+
+InferenceReport IntermittentView::simulateTrial(const std::string &modelRef,
+                                                const study::TrialConfig &trial)
+{
+    if (trial.kind == policy::PolicyKind::Intermittent)
+        return simulate(modelRef, trial.tiers.front().format, trial.device,
+                        trial.intermittent.toJson());
+    if (!trial.harvested)
+        throw Error("trial " + trial.label(), "does not run on harvested power");
+    const model::Model m = ModelRef::load(modelRef);
+    const std::string where = m.name.empty() ? modelRef : m.name;
+    CascadeRequest r;
+    r.where = where;
+    r.platform = Platform::load(trial.device);
+    r.capacitor = r.platform.capacitor;
+    r.harvester = r.platform.harvester;
+    applyKnobs(trial.intermittent, r.capacitor, r.harvester);
+    r.search = trial.intermittent.search;
+    r.simOptions.start_s = trial.intermittent.traceStart_s;
+    r.simOptions.timeline = true;
+    std::vector<std::string> names;
+    if (trial.kind == policy::PolicyKind::Ee) {
+        const DataFormat format = dataFormatOf(trial.tiers.front().format, where);
+        for (const ExecStage &s : executionStages(m, where)) {
+            r.stages.push_back({s.head, s.layers, format});
+            names.push_back("exit at " + s.head);
+        }
+    } else {
+        const std::vector<ExecLayer> layers = executionLayers(m, where);
+        std::string chain;
+        for (const study::TierRef &t : trial.tiers) {
+            r.stages.push_back({t.format, layers, dataFormatOf(t.format, where)});
+            chain += chain.empty() ? t.format : std::string(", then ").append(t.format);
+            names.push_back(chain + (names.empty() ? " only" : ""));
+        }
+    }
+    checkFitsSram(r.stages.back().layers, r.platform, where);
+    return cascadeReport(r, m.name, names); // best(): the longest path, shown first
 }
 
 } // namespace frontier::ui

@@ -68,6 +68,12 @@ public:
                                                   const std::string &device,
                                                   const QJsonObject &knobs);
 
+    // The same for any trial on harvested power: an `intermittent` trial as simulate();
+    // ARI and EE trials give one configuration per path a sample can take ("int8 only",
+    // "int8, then q1.15"; "exit at exit1", ...), the longest shown first.
+    static intermittent::InferenceReport simulateTrial(const std::string &modelRef,
+                                                       const study::TrialConfig &trial);
+
     // A view for an intermittent trial of a study in `projectPath`: its model (the
     // project's stored "<model>@..." of the latest run), format, device and knobs are
     // simulated on a job of `jobs`; the view fills in when the job ends (or shows its

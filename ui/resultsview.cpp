@@ -137,10 +137,10 @@ ResultsView::ResultsView(const QString &study, QWidget *parent)
         if (set < 0 || row < 0 || size_t(set) >= m_sets.size())
             return;
         const study::TrialConfig &t = m_sets[size_t(set)]->results.config(row);
-        if (t.kind == policy::PolicyKind::Intermittent)
+        if (t.harvested)
             Q_EMIT intermittentTimelineRequested(t);
         else
-            setError(tr("The selected trial is not an intermittent one."));
+            setError(tr("The selected trial does not run on harvested power."));
     });
     auto *tableBox = new QWidget;
     auto *tableLayout = new QVBoxLayout(tableBox);

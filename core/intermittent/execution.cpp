@@ -95,22 +95,33 @@ int64_t ExecLayer::weights() const
     return int64_t(m) * groups * (int64_t(n) * kh * kw + 1);
 }
 
-std::vector<ExecLayer> executionLayers(const model::Model &model, const std::string &where)
+namespace {
+
+// The execution layers of model.layers[order[0..]], in that order. Every layer reads one
+// input: the previous layer of `order`, or (the first one) the model input or any layer
+// run before (an early-exit branch leaves the backbone there).
+std::vector<ExecLayer> layersOf(const model::Model &model, const std::vector<int> &order,
+                                const std::vector<model::Shape> &shapes, const std::string &where)
 {
-    const std::vector<model::Shape> shapes = model.layerShapes();
     std::vector<ExecLayer> out;
-    for (size_t i = 0; i < model.layers.size(); ++i) {
-        const model::Layer &layer = *model.layers[i];
+    std::vector<bool> isHead(model.layers.size(), false);
+    for (const model::Head &h : model.heads)
+        if (h.layer >= 0 && size_t(h.layer) < isHead.size())
+            isHead[size_t(h.layer)] = true;
+    for (size_t at = 0; at < order.size(); ++at) {
+        const int i = order[at];
+        const model::Layer &layer = *model.layers[size_t(i)];
         const std::string type = layer.type();
         auto fail = [&](const std::string &problem) {
             throw Error(where, "layer '" + layer.name + "' (" + type + "): " + problem);
         };
-        const int expectedInput = int(i) - 1;
-        if (layer.inputs.size() != 1 || layer.inputs[0] != expectedInput)
-            fail("the intermittent execution model runs chains of layers only (no branches or "
-                 "residual adds)");
-        const model::Shape input
-            = expectedInput < 0 ? model.inputShape : shapes[size_t(expectedInput)];
+        const bool chained = layer.inputs.size() == 1
+                             && (at == 0 ? layer.inputs[0] < i : layer.inputs[0] == order[at - 1]);
+        if (!chained)
+            fail("the intermittent execution model runs chains of layers only (early-exit "
+                 "branches allowed; no residual adds)");
+        const int inputIndex = layer.inputs[0];
+        const model::Shape input = inputIndex < 0 ? model.inputShape : shapes[size_t(inputIndex)];
         if (type == "conv2d" || type == "dense") {
             const numeric::WeightedGeometry g = numeric::WeightedGeometry::of(layer, input);
             ExecLayer e;
@@ -133,7 +144,7 @@ std::vector<ExecLayer> executionLayers(const model::Model &model, const std::str
             }
             out.push_back(e);
         } else if (type == "maxpool" || type == "avgpool" || type == "globalavgpool") {
-            const model::Shape &o = shapes[i];
+            const model::Shape &o = shapes[size_t(i)];
             if (input.size() != 3 || o.size() != 3)
                 fail("pooling needs a {C, H, W} input");
             ExecLayer e;
@@ -167,9 +178,9 @@ std::vector<ExecLayer> executionLayers(const model::Model &model, const std::str
                 fail("an element-wise layer before the first weighted layer");
             ++out.back().fusedActivations;
         } else if (type == "softmax") {
-            if (out.empty() || i + 1 != model.layers.size())
-                fail("softmax is supported as the last layer only (the device reports the "
-                     "argmax)");
+            if (out.empty() || !isHead[size_t(i)])
+                fail("softmax is supported as a head's last layer only (the device reports "
+                     "the argmax)");
             ++out.back().fusedCompares;
         } else if (type == "batchnorm") {
             if (out.empty() || out.back().kind == ExecLayer::Kind::Pool)
@@ -180,8 +191,67 @@ std::vector<ExecLayer> executionLayers(const model::Model &model, const std::str
             fail("not supported by the intermittent execution model");
         }
     }
-    if (out.empty())
-        throw Error(where, "the model has no conv, dense or pooling layer");
+    return out;
+}
+
+// The layers that `layer` needs (itself and its ancestors), in model order.
+std::vector<int> ancestorsOf(const model::Model &model, int layer)
+{
+    std::vector<bool> need(model.layers.size(), false);
+    need[size_t(layer)] = true;
+    for (int i = layer; i >= 0; --i)
+        if (need[size_t(i)])
+            for (int in : model.layers[size_t(i)]->inputs)
+                if (in >= 0)
+                    need[size_t(in)] = true;
+    std::vector<int> out;
+    for (int i = 0; i <= layer; ++i)
+        if (need[size_t(i)])
+            out.push_back(i);
+    return out;
+}
+
+} // namespace
+
+std::vector<ExecStage> executionStages(const model::Model &model, const std::string &where)
+{
+    const std::vector<model::Shape> shapes = model.layerShapes();
+    std::vector<ExecStage> stages;
+    std::vector<bool> done(model.layers.size(), false);
+    std::vector<model::Head> heads = model.heads;
+    if (heads.empty() && !model.layers.empty())
+        heads.push_back({"output", int(model.layers.size()) - 1, 1.0f});
+    for (const model::Head &head : heads) {
+        if (head.layer < 0 || size_t(head.layer) >= model.layers.size())
+            throw Error(where, "head '" + head.name + "' names no layer");
+        std::vector<int> order;
+        for (int i : ancestorsOf(model, head.layer))
+            if (!done[size_t(i)]) {
+                order.push_back(i);
+                done[size_t(i)] = true;
+            }
+        ExecStage stage;
+        stage.head = head.name;
+        stage.layers = layersOf(model, order, shapes, where);
+        if (stage.layers.empty())
+            throw Error(where, "head '" + head.name
+                                   + "' adds no conv, dense or pooling layer to the heads "
+                                     "before it");
+        stages.push_back(std::move(stage));
+    }
+    for (size_t i = 0; i < done.size(); ++i)
+        if (!done[i])
+            throw Error(where, "layer '" + model.layers[i]->name + "' (" + model.layers[i]->type()
+                                   + "): feeds no head");
+    return stages;
+}
+
+std::vector<ExecLayer> executionLayers(const model::Model &model, const std::string &where)
+{
+    std::vector<ExecLayer> out;
+    for (ExecStage &stage : executionStages(model, where))
+        out.insert(out.end(), std::make_move_iterator(stage.layers.begin()),
+                   std::make_move_iterator(stage.layers.end()));
     return out;
 }
 

@@ -50,10 +50,21 @@ struct ExecLayer
     int64_t outputs() const { return int64_t(m) * groups * r * c; }
 };
 
-// The layers of `model` in execution order. Throws Error(where, "layer '<name>': ...") for
-// layers the execution model does not know (residual adds, batch norm that is not after a
-// weighted layer, ...).
+// The layers of `model` in execution order: every head's stage in turn. Throws
+// Error(where, "layer '<name>': ...") for layers the execution model does not know
+// (residual adds, batch norm that is not after a weighted layer, ...).
 std::vector<ExecLayer> executionLayers(const model::Model &model, const std::string &where);
+
+// What a sample that leaves at a head runs, head by head: stage h holds the layers head h
+// needs that no earlier head needs (an early-exit model: the backbone block and the exit
+// branch; a plain model: one stage of every layer). A sample answered by head h runs
+// stages 0..h back to back. Same errors as executionLayers.
+struct ExecStage
+{
+    std::string head;
+    std::vector<ExecLayer> layers;
+};
+std::vector<ExecStage> executionStages(const model::Model &model, const std::string &where);
 
 // Inter-tile loop order (outermost to innermost): what stays in SRAM between tiles.
 //   ReuseOutputs  m, r, n: the partial sum stays; inputs and weights are refetched

@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -142,6 +143,49 @@ InferenceReport runInference(const InferenceRequest &request)
             = searchConfiguration(request.layers, request.formats, request.platform,
                                   request.capacitor, request.harvester, so, request.where);
         add(report.search.configuration);
+    }
+    return report;
+}
+
+InferenceReport cascadeReport(const CascadeRequest &request, const std::string &modelName,
+                              const std::vector<std::string> &pathNames)
+{
+    const CascadeOutcome outcome = simulateCascade(request);
+    InferenceReport report;
+    report.model = modelName;
+    report.platform = request.platform.name;
+    report.capacitor = request.capacitor;
+    report.harvester = request.harvester;
+    report.cycleEnergy_J = request.capacitor.cycleEnergy_J();
+    report.usableEnergy_J = request.capacitor.usableEnergy_J();
+    const std::vector<std::string> &allNames = outcome.pathLayerNames.back();
+    Configuration path;
+    std::vector<double> maxTask;
+    std::vector<int64_t> sram;
+    for (size_t s = 0; s < request.stages.size(); ++s) {
+        const CascadeStage &stage = request.stages[s];
+        const Configuration &config = outcome.configurations[s];
+        const Program program = buildProgram(stage.layers, config, request.platform, request.where);
+        const size_t offset = report.layers.size();
+        for (size_t i = 0; i < stage.layers.size(); ++i) {
+            ExecLayer l = stage.layers[i];
+            l.name = allNames[offset + i];
+            report.layers.push_back(l);
+            sram.push_back(sramBytes(stage.layers[i], config.tilings[i], request.platform));
+            maxTask.push_back(0);
+        }
+        for (const Task &t : program.tasks)
+            maxTask[offset + size_t(t.layer)] = std::max(
+                maxTask[offset + size_t(t.layer)], t.cold.energy_J() + request.platform.reboot_J);
+        path.tilings.insert(path.tilings.end(), config.tilings.begin(), config.tilings.end());
+        path.format = stage.format;
+        path.name = s < pathNames.size() ? pathNames[s] : stage.name;
+        ConfigurationResult c;
+        c.configuration = path;
+        c.sim = outcome.paths[s];
+        c.sramBytes = sram;
+        c.maxTaskEnergy_J = maxTask;
+        report.configurations.push_back(std::move(c));
     }
     return report;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cascade.h"
 #include "execution.h"
 #include "search.h"
 #include "simulator.h"
@@ -67,6 +68,14 @@ struct InferenceReport
 };
 
 InferenceReport runInference(const InferenceRequest &request);
+
+// A cascade's paths as the configurations of one report (for the timeline view and
+// reports): configuration s is the path of a sample answered by stage s, named
+// pathNames[s], with the tilings of stages 0..s; `layers` holds every stage's layers in
+// turn (each path's layers are a prefix of it), prefixed by stage name when stages share
+// layer names. best() is the longest path. Same errors as simulateCascade.
+InferenceReport cascadeReport(const CascadeRequest &request, const std::string &modelName,
+                              const std::vector<std::string> &pathNames);
 
 // Writes a timeline as CSV (t_s, voltage_v, layer, tasks_done, event), atomically.
 void writeTimelineCsv(const std::string &path, const SimResult &sim,

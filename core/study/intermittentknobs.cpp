@@ -3,6 +3,8 @@
 #include "studydata.h"
 #include "trialconfig.h"
 
+#include "canonicaljson.h"
+
 #include "common/error.h"
 #include "intermittent/report.h"
 
@@ -191,6 +193,7 @@ void intermittentSpecToJson(const IntermittentSpec &spec, QJsonObject &o)
 const std::vector<std::string> &intermittentMetricNames()
 {
     static const std::vector<std::string> names{"intermittent_latency_s",
+                                                "intermittent_latency_worst_s",
                                                 "intermittent_active_s",
                                                 "intermittent_recharge_s",
                                                 "power_cycles",
@@ -204,56 +207,158 @@ const std::vector<std::string> &intermittentMetricNames()
     return names;
 }
 
-std::vector<std::pair<std::string, double>> intermittentMetrics(const StudyData &data,
-                                                                const TrialConfig &trial)
+namespace {
+
+// The capacitor and harvester of a trial: the preset's, with the trial's knobs.
+void applyKnobs(const StudyData &data, const TrialConfig &trial, const std::string &where,
+                const intermittent::Platform &platform, intermittent::Capacitor &capacitor,
+                intermittent::Harvester &harvester)
 {
     using namespace intermittent;
-    const TierRef &tier = trial.tiers.front();
-    const std::string where = "trial " + trial.label();
-    const auto layers = data.intermittentLayers.find(tier.model);
-    const auto platform = data.intermittentPlatforms.find(trial.device);
-    if (layers == data.intermittentLayers.end() || platform == data.intermittentPlatforms.end())
-        throw Error(where, "no intermittent data for " + tier.model + " on " + trial.device);
     const IntermittentKnobs &k = trial.intermittent;
-    InferenceRequest request;
-    request.where = where;
-    request.modelName = tier.model;
-    request.layers = layers->second;
-    request.platform = platform->second;
-    request.capacitor = request.platform.capacitor;
+    capacitor = platform.capacitor;
     if (!std::isnan(k.capacitor_mF))
-        request.capacitor.capacitance_F = k.capacitor_mF * 1e-3;
+        capacitor.capacitance_F = k.capacitor_mF * 1e-3;
     if (!std::isnan(k.margin))
-        request.capacitor.margin = k.margin;
+        capacitor.margin = k.margin;
     if (k.harvester == "rc") {
-        request.harvester = request.platform.harvester;
+        harvester = platform.harvester;
     } else if (isTrace(k.harvester)) {
         const auto it = data.intermittentTraces.find(k.harvester);
         if (it == data.intermittentTraces.end())
             throw Error(where, "trace " + k.harvester + " was not loaded");
-        request.harvester = it->second;
+        harvester = it->second;
     } else {
-        request.harvester = Harvester::constant(parsePower_W(k.harvester, where));
+        harvester = Harvester::constant(parsePower_W(k.harvester, where));
     }
-    request.formats = {dataFormatOf(tier.format, where)};
-    request.search = k.search;
-    request.baselines = !k.search; // the per-task baseline (naive comes with it)
-    request.simOptions.start_s = k.traceStart_s;
-    const InferenceReport report = runInference(request);
-    const ConfigurationResult *c = report.best();
-    const SimResult &s = c->sim;
+}
+
+const intermittent::Platform &platformOf(const StudyData &data, const TrialConfig &trial,
+                                         const std::string &where)
+{
+    const auto platform = data.intermittentPlatforms.find(trial.device);
+    if (platform == data.intermittentPlatforms.end())
+        throw Error(where, "no intermittent platform for " + trial.device);
+    return platform->second;
+}
+
+std::vector<std::pair<std::string, double>> metricsOf(bool terminates, double latency_s,
+                                                      double worst_s, double active_s,
+                                                      double recharge_s, double cycles,
+                                                      double reboots,
+                                                      const intermittent::EnergySplit &e)
+{
     const double inf = std::numeric_limits<double>::infinity();
-    return {{"intermittent_latency_s", s.terminates ? s.latency_s : inf},
-            {"intermittent_active_s", s.active_s},
-            {"intermittent_recharge_s", s.recharge_s},
-            {"power_cycles", double(s.powerCycles)},
-            {"reboots", double(s.reboots)},
-            {"terminates", s.terminates ? 1.0 : 0.0},
-            {"intermittent_energy_j", s.energy.total_J()},
-            {"reexecution_j", s.energy.reexecution_J},
-            {"preservation_j", s.energy.preservation_J},
-            {"data_movement_j", s.energy.dataMovement_J},
-            {"intermittent_compute_j", s.energy.compute_J}};
+    return {{"intermittent_latency_s", terminates ? latency_s : inf},
+            {"intermittent_latency_worst_s", terminates ? worst_s : inf},
+            {"intermittent_active_s", active_s},
+            {"intermittent_recharge_s", recharge_s},
+            {"power_cycles", cycles},
+            {"reboots", reboots},
+            {"terminates", terminates ? 1.0 : 0.0},
+            {"intermittent_energy_j", e.total_J()},
+            {"reexecution_j", e.reexecution_J},
+            {"preservation_j", e.preservation_J},
+            {"data_movement_j", e.dataMovement_J},
+            {"intermittent_compute_j", e.compute_J}};
+}
+
+// ARI or EE on harvested power: the stages' paths (cached: trials that differ in τ only
+// share them) weighted by the shares of samples each stage answers.
+std::vector<std::pair<std::string, double>> cascadeMetrics(const StudyData &data,
+                                                           const TrialConfig &trial,
+                                                           const std::vector<double> &shares,
+                                                           CascadeCache *cache)
+{
+    using namespace intermittent;
+    const std::string where = "trial " + trial.label();
+    auto make = [&] {
+        const Platform &platform = platformOf(data, trial, where);
+        CascadeRequest request;
+        request.where = where;
+        request.platform = platform;
+        applyKnobs(data, trial, where, platform, request.capacitor, request.harvester);
+        request.search = trial.intermittent.search;
+        request.simOptions.start_s = trial.intermittent.traceStart_s;
+        const std::string &model = trial.tiers.front().model;
+        if (trial.kind == policy::PolicyKind::Ee) {
+            const auto stages = data.intermittentStages.find(model);
+            if (stages == data.intermittentStages.end())
+                throw Error(where, "no intermittent data for " + model);
+            const DataFormat format = dataFormatOf(trial.tiers.front().format, where);
+            for (const ExecStage &s : stages->second)
+                request.stages.push_back({s.head, s.layers, format});
+        } else {
+            for (const TierRef &tier : trial.tiers) {
+                const auto layers = data.intermittentLayers.find(tier.model);
+                if (layers == data.intermittentLayers.end())
+                    throw Error(where, "no intermittent data for " + tier.model);
+                request.stages.push_back(
+                    {tier.format, layers->second, dataFormatOf(tier.format, where)});
+            }
+        }
+        return simulateCascade(request);
+    };
+    std::shared_ptr<const CascadeOutcome> outcome;
+    if (cache) {
+        QJsonObject key = trial.knobs();
+        key.remove(QStringLiteral("tau_rule"));
+        outcome = cache->get(canonicalJson(key), make);
+    } else {
+        outcome = std::make_shared<const CascadeOutcome>(make());
+    }
+    if (outcome->paths.size() != shares.size())
+        throw Error(where, std::to_string(shares.size()) + " stages answer, but "
+                               + std::to_string(outcome->paths.size()) + " run on the device");
+    const CascadeExpectation e = expectation(*outcome, shares);
+    return metricsOf(e.terminates, e.latency_s, e.worstLatency_s, e.active_s, e.recharge_s,
+                     e.powerCycles, e.reboots, e.energy);
+}
+
+} // namespace
+
+std::shared_ptr<const intermittent::CascadeOutcome> CascadeCache::get(
+    const std::string &key, const std::function<intermittent::CascadeOutcome()> &make)
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        const auto it = m_outcomes.find(key);
+        if (it != m_outcomes.end())
+            return it->second;
+    }
+    // Simulated outside the lock; two threads computing the same key get equal results.
+    auto made = std::make_shared<const intermittent::CascadeOutcome>(make());
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_outcomes.emplace(key, std::move(made)).first->second;
+}
+
+std::vector<std::pair<std::string, double>> intermittentMetrics(const StudyData &data,
+                                                                const TrialConfig &trial,
+                                                                const std::vector<double> &shares,
+                                                                CascadeCache *cache)
+{
+    using namespace intermittent;
+    if (trial.kind != policy::PolicyKind::Intermittent)
+        return cascadeMetrics(data, trial, shares, cache);
+    const TierRef &tier = trial.tiers.front();
+    const std::string where = "trial " + trial.label();
+    const auto layers = data.intermittentLayers.find(tier.model);
+    if (layers == data.intermittentLayers.end())
+        throw Error(where, "no intermittent data for " + tier.model + " on " + trial.device);
+    InferenceRequest request;
+    request.where = where;
+    request.modelName = tier.model;
+    request.layers = layers->second;
+    request.platform = platformOf(data, trial, where);
+    applyKnobs(data, trial, where, request.platform, request.capacitor, request.harvester);
+    request.formats = {dataFormatOf(tier.format, where)};
+    request.search = trial.intermittent.search;
+    request.baselines = !trial.intermittent.search; // the per-task baseline (naive comes with it)
+    request.simOptions.start_s = trial.intermittent.traceStart_s;
+    const InferenceReport report = runInference(request);
+    const SimResult &s = report.best()->sim;
+    return metricsOf(s.terminates, s.latency_s, s.latency_s, s.active_s, s.recharge_s,
+                     double(s.powerCycles), double(s.reboots), s.energy);
 }
 
 } // namespace frontier::study

@@ -2,9 +2,15 @@
 
 #include "specreader.h"
 
+#include "intermittent/cascade.h"
+
 #include <QJsonObject>
 
 #include <cmath>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,13 +58,33 @@ struct IntermittentSpec
 IntermittentSpec parseIntermittentSpec(SpecReader &r, const std::string &baseDir);
 void intermittentSpecToJson(const IntermittentSpec &spec, QJsonObject &policy);
 
-// The metrics an intermittent trial adds: intermittent_latency_s (+inf when it never
-// finishes), intermittent_active_s, intermittent_recharge_s, power_cycles, reboots,
-// terminates (1/0), intermittent_energy_j, reexecution_j, preservation_j,
-// data_movement_j, intermittent_compute_j.
+// The metrics a trial on harvested power adds: intermittent_latency_s (+inf when it never
+// finishes), intermittent_latency_worst_s, intermittent_active_s, intermittent_recharge_s,
+// power_cycles, reboots, terminates (1/0), intermittent_energy_j, reexecution_j,
+// preservation_j, data_movement_j, intermittent_compute_j. For ARI and EE they are the
+// expectation per inference over the samples (intermittent/cascade.h): shares[s] of them
+// answered by stage s; worst is the slowest path a sample takes; terminates when every
+// path taken finishes.
 const std::vector<std::string> &intermittentMetricNames();
-// Throws Error naming the trial.
+
+// The simulated paths of ARI / EE trials, shared by trials that differ in τ only.
+// Thread-safe.
+class CascadeCache
+{
+public:
+    std::shared_ptr<const intermittent::CascadeOutcome> get(
+        const std::string &key, const std::function<intermittent::CascadeOutcome()> &make);
+
+private:
+    std::mutex m_mutex;
+    std::map<std::string, std::shared_ptr<const intermittent::CascadeOutcome>> m_outcomes;
+};
+
+// Throws Error naming the trial. `shares` (ARI, EE): the share of samples each stage
+// answers; ignored for the intermittent kind. `cache` may be null.
 std::vector<std::pair<std::string, double>> intermittentMetrics(const StudyData &data,
-                                                                const TrialConfig &trial);
+                                                                const TrialConfig &trial,
+                                                                const std::vector<double> &shares,
+                                                                CascadeCache *cache);
 
 } // namespace frontier::study

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "cost/presetlibrary.h"
+#include "intermittent/execution.h"
 #include "numeric/formatassignment.h"
 #include "numeric/formatspec.h"
 #include "policy/thresholdrule.h"
@@ -295,11 +296,42 @@ PolicySpec parsePolicy(SpecReader &r, const StudySpec &spec)
         if (spec.links.empty())
             r.fail("kind", "an offloading policy needs at least one link preset in 'links'");
     }
-    if (p.kind == PolicyKind::Intermittent)
-        p.intermittent = parseIntermittentSpec(
-            r, spec.path.empty()
-                   ? std::string()
-                   : QFileInfo(QString::fromStdString(spec.path)).absolutePath().toStdString());
+    const std::string baseDir
+        = spec.path.empty()
+              ? std::string()
+              : QFileInfo(QString::fromStdString(spec.path)).absolutePath().toStdString();
+    if (p.kind == PolicyKind::Intermittent) {
+        p.intermittent = parseIntermittentSpec(r, baseDir);
+        p.harvested = true;
+    } else if (r.has("intermittent")) {
+        // ARI and EE on a device powered by harvested energy: the same knobs, nested.
+        if (p.kind != PolicyKind::Ari && p.kind != PolicyKind::Ee)
+            r.fail("intermittent", "runs with the ari and ee policies only (an offloading "
+                                   "policy on harvested power is not modelled)");
+        SpecReader o = r.object("intermittent");
+        p.intermittent = parseIntermittentSpec(o, baseDir);
+        o.finish();
+        p.harvested = true;
+    }
+    if (p.harvested) {
+        // The vector unit of an intermittent device computes in Q15: refuse the others now
+        // rather than fail every trial.
+        const bool ari = p.kind == PolicyKind::Ari;
+        auto check = [&](const std::string &key, const std::string &format) {
+            try {
+                intermittent::dataFormatOf(format, r.where());
+            } catch (const Error &) {
+                r.fail(key, "'" + format
+                                + "' does not run on an intermittent device, whose vector unit "
+                                  "computes in Q15: use int2..int16 or fixed point such as q1.15");
+            }
+        };
+        for (const std::vector<std::string> &chain : p.variants)
+            for (const std::string &f : chain)
+                check(ari ? "reduced" : "formats", f);
+        if (ari)
+            check("full", p.full);
+    }
     r.finish();
     return p;
 }
@@ -449,8 +481,13 @@ QJsonObject policyToJson(const PolicySpec &p)
         }
         o[QStringLiteral("remotes")] = remotes;
     }
-    if (p.kind == PolicyKind::Intermittent)
+    if (p.kind == PolicyKind::Intermittent) {
         intermittentSpecToJson(p.intermittent, o);
+    } else if (p.harvested) {
+        QJsonObject k;
+        intermittentSpecToJson(p.intermittent, k);
+        o[QStringLiteral("intermittent")] = k;
+    }
     return o;
 }
 

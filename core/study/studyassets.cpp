@@ -68,7 +68,7 @@ AssetNeeds AssetNeeds::of(const std::vector<TrialConfig> &trials)
             if (t.decision.kind == "lr")
                 n.fits.insert({t.tiers.back().model, t.tiers.back().format});
         }
-        if (t.kind == policy::PolicyKind::Intermittent) {
+        if (t.harvested) {
             n.intermittentModels.insert(model);
             n.intermittentDevices.insert(t.device);
             const std::string &h = t.intermittent.harvester;
@@ -439,12 +439,16 @@ void StudyAssets::prepare(const AssetNeeds &needs, Progress *progress,
     for (const std::string &name : needs.intermittentModels) {
         if (m_data.intermittentLayers.count(name))
             continue;
-        const std::vector<intermittent::ExecLayer> layers
-            = intermittent::executionLayers(model(name), "model " + name);
+        std::vector<intermittent::ExecStage> stages
+            = intermittent::executionStages(model(name), "model " + name);
+        std::vector<intermittent::ExecLayer> layers;
+        for (const intermittent::ExecStage &stage : stages)
+            layers.insert(layers.end(), stage.layers.begin(), stage.layers.end());
         for (const std::string &dev : needs.intermittentDevices)
             intermittent::checkFitsSram(layers, m_data.intermittentPlatforms.at(dev),
                                         "model " + name + " on " + dev);
         m_data.intermittentLayers[name] = layers;
+        m_data.intermittentStages[name] = std::move(stages);
     }
     for (const std::string &trace : needs.intermittentTraces)
         if (!m_data.intermittentTraces.count(trace))

@@ -50,6 +50,7 @@ struct StudyData
     // Intermittent policies: execution layers per model, platforms per device preset,
     // harvested-power traces per (absolute) path.
     std::map<std::string, std::vector<intermittent::ExecLayer>> intermittentLayers;
+    std::map<std::string, std::vector<intermittent::ExecStage>> intermittentStages; // per head
     std::map<std::string, intermittent::Platform> intermittentPlatforms;
     std::map<std::string, intermittent::Harvester> intermittentTraces;
     // Models trained with a method (ModelSpec::method): train_energy_pj, train_gemm_energy_pj

@@ -117,7 +117,9 @@ struct PolicySpec
     std::vector<DecisionSpec> decisions; // hi, ee-hi, ari-hi
     std::vector<TauOption> decisionTaus; // thresholds of maxprob / margin / entropy
     std::vector<RemoteSpec> remotes;     // hi, ee-hi, ari-hi
-    IntermittentSpec intermittent;       // intermittent
+    IntermittentSpec intermittent;       // intermittent; ari, ee with an "intermittent" section
+    bool harvested = false; // on an intermittently powered device (kind intermittent, or an
+                            // ari / ee policy with an "intermittent" section)
 
     bool offloads() const;
     bool hasTaus() const;

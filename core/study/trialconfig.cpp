@@ -58,7 +58,7 @@ QJsonObject TrialConfig::knobs() const
         o[QStringLiteral("link")] = QString::fromStdString(link);
         o[QStringLiteral("server")] = QString::fromStdString(server);
     }
-    if (kind == PolicyKind::Intermittent)
+    if (harvested)
         o[QStringLiteral("intermittent")] = intermittent.toJson();
     return o;
 }
@@ -72,17 +72,16 @@ std::vector<std::pair<std::string, std::string>> TrialConfig::knobColumns() cons
         chain += t.label();
     }
     const bool off = offloads();
-    return {
-        {"policy", policy::policyName(kind)},
-        {"tiers", chain},
-        {"tau_rule", tauRule},
-        {"decision", off ? decision.label() : std::string()},
-        {"decision_tau", off && !std::isnan(decisionTau) ? numberText(decisionTau) : ""},
-        {"remote", off ? remote.label() : std::string()},
-        {"device", device},
-        {"link", off ? link : std::string()},
-        {"server", off ? server : std::string()},
-        {"intermittent", kind == PolicyKind::Intermittent ? intermittent.label() : std::string()}};
+    return {{"policy", policy::policyName(kind)},
+            {"tiers", chain},
+            {"tau_rule", tauRule},
+            {"decision", off ? decision.label() : std::string()},
+            {"decision_tau", off && !std::isnan(decisionTau) ? numberText(decisionTau) : ""},
+            {"remote", off ? remote.label() : std::string()},
+            {"device", device},
+            {"link", off ? link : std::string()},
+            {"server", off ? server : std::string()},
+            {"intermittent", harvested ? intermittent.label() : std::string()}};
 }
 
 std::string TrialConfig::label() const
@@ -194,7 +193,7 @@ std::string TrialConfig::resolvedJson(const StudyIdentity &identity, bool withPo
                  && isAscii(remote.format);
     for (const TierRef &t : tiers)
         ascii = ascii && isAscii(t.model) && isAscii(t.format);
-    if (!ascii || kind == PolicyKind::Intermittent) {
+    if (!ascii || harvested) {
         QJsonObject o = resolved(identity);
         if (withPolicyIndex)
             o[QStringLiteral("policy_index")] = policyIndex;
@@ -341,7 +340,8 @@ TrialConfig TrialConfig::fromKnobs(const QJsonObject &o)
         t.link = o.value(QStringLiteral("link")).toString().toStdString();
         t.server = o.value(QStringLiteral("server")).toString().toStdString();
     }
-    if (t.kind == PolicyKind::Intermittent)
+    t.harvested = t.kind == PolicyKind::Intermittent || o.contains(QStringLiteral("intermittent"));
+    if (t.harvested)
         t.intermittent
             = IntermittentKnobs::fromJson(o.value(QStringLiteral("intermittent")).toObject());
     return t;

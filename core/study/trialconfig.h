@@ -45,7 +45,8 @@ struct TrialConfig
     std::string device;
     std::string link;               // offloading policies
     std::string server;             // "" = none
-    IntermittentKnobs intermittent; // intermittent policies
+    IntermittentKnobs intermittent; // policies on harvested power (see `harvested`)
+    bool harvested = false;         // kind intermittent, or ari / ee on an intermittent device
 
     bool offloads() const;
     // The knobs as a JSON object (what `study trials` prints; canonical key order).

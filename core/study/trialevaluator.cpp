@@ -174,8 +174,14 @@ TrialResult TrialEvaluator::evaluate(const TrialConfig &trial) const
         const policy::Cascade cascade = build(trial, &thresholds);
         r.metrics = cascade.evaluate().named();
         r.metrics.insert(r.metrics.end(), thresholds.begin(), thresholds.end());
-        if (trial.kind == policy::PolicyKind::Intermittent) {
-            const auto extra = intermittentMetrics(m_data, trial);
+        if (trial.harvested) {
+            std::vector<int64_t> answered(size_t(cascade.stageCount()), 0);
+            for (int s : cascade.stopStages())
+                ++answered[size_t(s)];
+            std::vector<double> shares;
+            for (int64_t a : answered)
+                shares.push_back(double(a) / double(cascade.size()));
+            const auto extra = intermittentMetrics(m_data, trial, shares, m_cascades.get());
             r.metrics.insert(r.metrics.end(), extra.begin(), extra.end());
         }
         addTrainingMetrics(trial, r);
@@ -190,6 +196,8 @@ TrialResult TrialEvaluator::evaluate(const TrialConfig &trial) const
 
 std::string TrialEvaluator::familyKey(const TrialConfig &t) const
 {
+    if (t.harvested)
+        return {}; // every trial simulates its own shares of the paths (cached per family)
     QJsonObject knobs = t.knobs();
     try {
         if (t.kind == PolicyKind::Ari && t.tiers.size() == 2 && isPlainValue(t.tauRule)) {

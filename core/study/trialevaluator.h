@@ -1,10 +1,12 @@
 #pragma once
 
+#include "intermittentknobs.h"
 #include "studydata.h"
 #include "trialconfig.h"
 
 #include "policy/cascade.h"
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +46,7 @@ class TrialEvaluator
 public:
     explicit TrialEvaluator(const StudyData &data)
         : m_data(data)
+        , m_cascades(std::make_shared<CascadeCache>())
     {}
 
     // The trial's cascade with its thresholds set; `thresholds` receives the named
@@ -70,6 +73,7 @@ private:
     void addTrainingMetrics(const TrialConfig &trial, TrialResult &result) const;
 
     const StudyData &m_data;
+    std::shared_ptr<CascadeCache> m_cascades; // ARI / EE on harvested power
 };
 
 } // namespace frontier::study

@@ -90,8 +90,7 @@ Axes axesOf(const StudySpec &spec, int index)
         a.links = {std::string()};
         a.servers = {std::string()};
     }
-    a.intermittent = p.kind == PolicyKind::Intermittent ? p.intermittent.expand()
-                                                        : std::vector<IntermittentKnobs>(1);
+    a.intermittent = p.harvested ? p.intermittent.expand() : std::vector<IntermittentKnobs>(1);
     double size = double(p.models.size()) * double(p.variants.size()) * double(a.taus.size())
                   * double(a.decisions.size()) * double(a.remotes.size())
                   * double(spec.devices.size()) * double(a.links.size()) * double(a.servers.size())
@@ -123,7 +122,8 @@ TrialConfig makeTrial(const Axes &a, const std::string &model,
         t.server = server;
     }
     t.device = device;
-    if (p.kind == PolicyKind::Intermittent)
+    t.harvested = p.harvested;
+    if (p.harvested)
         t.intermittent = intermittent;
     return t;
 }

@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/random.h"
+#include "intermittent/cascade.h"
 #include "model/layers/layer.h"
 #include "model/recipes.h"
 
@@ -170,6 +171,8 @@ private Q_SLOTS:
     void badInput();
     void modelTooBigForSram();
     void traceParsing();
+    void earlyExitStages();
+    void cascadePaths();
 };
 
 void TestIntermittent::energyPerCycle()
@@ -463,6 +466,87 @@ void TestIntermittent::traceParsing()
     QVERIFY(h.constantFrom(1.5));
     QVERIFY(!h.constantFrom(1.0));
     FRONTIER_COMPARE_REL(h.meanPower_W(), (4e-3 * 0.5 + 2e-3 * 1.0) / 1.5, 1e-12);
+}
+
+// An early-exit model runs head by head: each stage holds the block its head adds.
+void TestIntermittent::earlyExitStages()
+{
+    const model::Model m = model::makeRecipe("ee-cnn", {1, 28, 28}, 10, {{4, 8, 8, 16}});
+    const std::vector<ExecStage> stages = executionStages(m, "ee.fmodel");
+    QCOMPARE(stages.size(), size_t(3));
+    auto names = [](const ExecStage &s) {
+        QStringList out;
+        for (const ExecLayer &l : s.layers)
+            out << QString::fromStdString(l.name);
+        return out.join(QLatin1Char(' '));
+    };
+    QCOMPARE(QString::fromStdString(stages[0].head), QStringLiteral("exit1"));
+    QCOMPARE(names(stages[0]), QStringLiteral("conv1 pool1 exit1_fc"));
+    QCOMPARE(names(stages[1]), QStringLiteral("conv2 pool2 exit2_fc"));
+    QCOMPARE(names(stages[2]), QStringLiteral("conv3 pool3 fc4 logits"));
+    QCOMPARE(stages[2].layers.back().fusedCompares, 1); // the argmax of the final softmax
+    // The whole model is the stages in turn.
+    QCOMPARE(executionLayers(m, "ee.fmodel").size(), size_t(10));
+    // A residual add is still refused, naming the file and the layer.
+    const model::Model res = model::makeRecipe("resnet8", {3, 32, 32}, 10);
+    try {
+        executionStages(res, "res.fmodel");
+        QFAIL("no error");
+    } catch (const Error &e) {
+        const QString what = QString::fromUtf8(e.what());
+        QVERIFY2(what.startsWith(QStringLiteral("res.fmodel: layer '"))
+                     && what.contains(QStringLiteral("no residual adds")),
+                 qPrintable(what));
+    }
+}
+
+// Paths of a cascade: path 0 is the first stage alone (the same simulation as a plain
+// run), path 1 runs both stages back to back with the charge carried over; the
+// expectation mixes them by share and ignores a path nobody takes.
+void TestIntermittent::cascadePaths()
+{
+    const Platform p = Platform::load(kPreset);
+    const model::Model m = model::makeRecipe("lenet", {1, 28, 28}, 10, {{4, 8, 16}});
+    CascadeRequest request;
+    request.where = "lenet";
+    request.platform = p;
+    request.capacitor = p.capacitor;
+    request.harvester = Harvester::constant(2e-3);
+    request.search = false;
+    const std::vector<ExecLayer> layers = executionLayers(m, "lenet");
+    request.stages = {{"int8", layers, DataFormat::Int8}, {"q1.15", layers, DataFormat::Q15}};
+    const CascadeOutcome out = simulateCascade(request);
+    QCOMPARE(out.paths.size(), size_t(2));
+    QCOMPARE(out.pathLayerNames[1].size(), 2 * layers.size());
+    QCOMPARE(QString::fromStdString(out.pathLayerNames[1].back()),
+             QStringLiteral("q1.15/") + QString::fromStdString(layers.back().name));
+
+    const Configuration alone = perTaskConfiguration(layers, DataFormat::Int8, p, p.capacitor);
+    const SimResult single
+        = simulate(buildProgram(layers, alone, p, "lenet"), p, p.capacitor, request.harvester);
+    QCOMPARE(out.paths[0].latency_s, single.latency_s);
+    QCOMPARE(out.paths[0].powerCycles, single.powerCycles);
+    QVERIFY(out.paths[1].latency_s > out.paths[0].latency_s);
+    QVERIFY(out.paths[1].tasks > out.paths[0].tasks);
+
+    const CascadeExpectation e = expectation(out, {0.75, 0.25});
+    FRONTIER_COMPARE_REL(e.latency_s, 0.75 * out.paths[0].latency_s + 0.25 * out.paths[1].latency_s,
+                         1e-12);
+    QCOMPARE(e.worstLatency_s, out.paths[1].latency_s);
+    QVERIFY(e.terminates);
+    const CascadeExpectation first = expectation(out, {1.0, 0.0});
+    QCOMPARE(first.latency_s, out.paths[0].latency_s);
+    QCOMPARE(first.worstLatency_s, out.paths[0].latency_s);
+
+    // A path that does not finish (here: past a deadline that only the first meets) makes
+    // the trial non-terminating only if a sample takes it.
+    request.simOptions.deadline_s = 1.5 * out.paths[0].latency_s;
+    const CascadeOutcome late = simulateCascade(request);
+    QVERIFY(late.paths[0].terminates && !late.paths[1].terminates);
+    QVERIFY(std::isinf(expectation(late, {0.5, 0.5}).latency_s));
+    QVERIFY(!expectation(late, {0.5, 0.5}).terminates);
+    QCOMPARE(expectation(late, {1.0, 0.0}).latency_s, out.paths[0].latency_s);
+    QVERIFY_THROWS_EXCEPTION(Error, expectation(out, {1.0}));
 }
 
 QTEST_GUILESS_MAIN(TestIntermittent)

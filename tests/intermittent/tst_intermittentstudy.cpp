@@ -11,6 +11,7 @@
 #include "study/trialsearch.h"
 
 #include "common/error.h"
+#include "policy/policies.h"
 #include "store/project.h"
 
 #include <QJsonArray>
@@ -68,6 +69,31 @@ Stored readAll(const std::string &path)
     return out;
 }
 
+// ARI (int8 escalating to q1.15) and early exit on harvested power, beside the single
+// models they are made of.
+QJsonObject composedSpecJson()
+{
+    return QJsonDocument::fromJson(R"({
+        "schema": 1, "name": "composed-test",
+        "dataset": {"name": "synth-digits", "seed": 1, "samples": 1500},
+        "models": [{"name": "lenet", "recipe": "lenet", "widths": [4, 8, 16], "epochs": 4},
+                   {"name": "ee", "recipe": "ee-cnn", "widths": [4, 8, 8, 16], "epochs": 4}],
+        "policies": [
+            {"kind": "intermittent", "models": ["lenet"], "formats": ["int8", "q1.15"],
+             "harvesters": ["2mW"]},
+            {"kind": "ari", "models": ["lenet"], "reduced": ["int8"], "full": "q1.15",
+             "taus": [0, 0.05, 1], "intermittent": {"harvesters": ["2mW"]}},
+            {"kind": "intermittent", "models": ["ee"], "formats": ["int8"],
+             "harvesters": ["2mW"]},
+            {"kind": "ee", "models": ["ee"], "formats": ["int8"], "taus": [0, 1],
+             "intermittent": {"harvesters": ["2mW"]}}
+        ],
+        "devices": ["msp430fr5994"],
+        "objectives": ["intermittent_latency_s:min", "accuracy:max"]
+    })")
+        .object();
+}
+
 QString specError(const QJsonObject &o)
 {
     try {
@@ -91,6 +117,9 @@ private Q_SLOTS:
     void badKnobs_data();
     void badKnobs();
     void deviceWithoutIntermittentSection();
+    void composedPolicies();
+    void composedSpecErrors_data();
+    void composedSpecErrors();
 
 private:
     QTemporaryDir m_dir;
@@ -264,6 +293,133 @@ void TestIntermittentStudy::deviceWithoutIntermittentSection()
                      && what.find("intermittent") != std::string::npos,
                  what.c_str());
     }
+}
+
+// ARI and EE compose with intermittent power: a sample escalated by ARI runs the reduced
+// model and then the full one in one simulation, a sample leaving at an exit runs only the
+// blocks before it, and the trial's figures are the expectation over the samples.
+void TestIntermittentStudy::composedPolicies()
+{
+    const StudySpec spec = parseStudySpec(composedSpecJson(), "spec.json");
+    const std::string path = m_dir.filePath(QStringLiteral("composed.frontier")).toStdString();
+    const RunReport report = StudyRunner(path).run(spec);
+    QCOMPARE(report.failed, int64_t(0));
+    QCOMPARE(report.computed, int64_t(2 + 3 + 1 + 2));
+
+    store::Project project(path, store::Project::Access::ReadOnly);
+    const auto record = project.findStudy("composed-test");
+    QVERIFY(record);
+    std::map<std::string, std::map<std::string, double>> byLabel; // "policy tiers tau"
+    for (const store::TrialRecord &t : project.trials(record->id)) {
+        const QJsonObject knobs
+            = QJsonDocument::fromJson(QByteArray::fromStdString(t.config)).object();
+        QVERIFY2(knobs.contains(QStringLiteral("intermittent")), t.config.c_str());
+        const TrialConfig trial = TrialConfig::fromKnobs(knobs);
+        QVERIFY(trial.harvested);
+        std::string label = policy::policyName(trial.kind);
+        for (const TierRef &tier : trial.tiers)
+            label.append(" ").append(tier.label());
+        if (!trial.tauRule.empty())
+            label.append(" ").append(trial.tauRule);
+        for (const auto &[name, v] : project.trialMetrics(t.id))
+            byLabel[label][name] = v;
+    }
+    QCOMPARE(byLabel.size(), size_t(8));
+    const auto &int8 = byLabel.at("intermittent lenet/int8");
+    const auto &q15 = byLabel.at("intermittent lenet/q1.15");
+    const auto &none = byLabel.at("ari lenet/int8 lenet/q1.15 0");
+    const auto &some = byLabel.at("ari lenet/int8 lenet/q1.15 0.05");
+    const auto &all = byLabel.at("ari lenet/int8 lenet/q1.15 1");
+
+    // τ = 0: nobody escalates, so it is the reduced model alone, to the bit.
+    QCOMPARE(none.at("escalated"), 0.0);
+    QCOMPARE(none.at("intermittent_latency_s"), int8.at("intermittent_latency_s"));
+    QCOMPARE(none.at("power_cycles"), int8.at("power_cycles"));
+    // τ = 1: everybody runs int8 and then q1.15, longer than either alone.
+    QCOMPARE(all.at("escalated"), 1.0);
+    const double both = all.at("intermittent_latency_s");
+    QVERIFY(both > int8.at("intermittent_latency_s") && both > q15.at("intermittent_latency_s"));
+    QVERIFY(all.at("power_cycles") >= q15.at("power_cycles"));
+    QCOMPARE(all.at("intermittent_latency_worst_s"), both);
+    // In between: the mixture of the two paths, weighted by the escalated share.
+    const double e = some.at("escalated");
+    QVERIFY2(e > 0 && e < 1, qPrintable(QString::number(e)));
+    const double l0 = int8.at("intermittent_latency_s");
+    FRONTIER_COMPARE_REL(some.at("intermittent_latency_s"), (1 - e) * l0 + e * both, 1e-12);
+    FRONTIER_COMPARE_REL(some.at("power_cycles"),
+                         (1 - e) * int8.at("power_cycles") + e * all.at("power_cycles"), 1e-12);
+    FRONTIER_COMPARE_REL(
+        some.at("intermittent_energy_j"),
+        (1 - e) * int8.at("intermittent_energy_j") + e * all.at("intermittent_energy_j"), 1e-12);
+    QCOMPARE(some.at("intermittent_latency_worst_s"), both);
+    QCOMPARE(some.at("terminates"), 1.0);
+
+    // Early exit: every sample through the final head runs the whole model, as the plain
+    // intermittent run of the same model does; leaving at the first exit is faster.
+    const auto &whole = byLabel.at("intermittent ee/int8");
+    const auto &last = byLabel.at("ee ee/int8 1");
+    const auto &first = byLabel.at("ee ee/int8 0");
+    QCOMPARE(last.at("intermittent_latency_s"), whole.at("intermittent_latency_s"));
+    QVERIFY(first.at("intermittent_latency_s") < 0.9 * whole.at("intermittent_latency_s"));
+    QVERIFY(first.at("intermittent_energy_j") < whole.at("intermittent_energy_j"));
+}
+
+void TestIntermittentStudy::composedSpecErrors_data()
+{
+    QTest::addColumn<int>("policy");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("value"); // JSON
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("fp32 full tier")
+        << 1 << "full"
+        << "\"fp32\""
+        << "key 'policies[1].full': 'fp32' does not run on an intermittent device";
+    QTest::newRow("minifloat exit format")
+        << 3 << "formats"
+        << "[\"fp16\"]"
+        << "key 'policies[3].formats': 'fp16' does not run on an intermittent device";
+    QTest::newRow("nested bad capacitor")
+        << 1 << "intermittent"
+        << "{\"capacitors\": [0]}"
+        << "key 'policies[1].intermittent.capacitors[0]': capacitance must be above 0";
+    QTest::newRow("nested typo") << 3 << "intermittent"
+                                 << "{\"harvester\": [\"2mW\"]}"
+                                 << "key 'policies[3].intermittent.harvester'";
+    QTest::newRow("not an object") << 1 << "intermittent"
+                                   << "[1]"
+                                   << "key 'policies[1].intermittent': expected an object";
+}
+
+void TestIntermittentStudy::composedSpecErrors()
+{
+    QFETCH(int, policy);
+    QFETCH(QString, key);
+    QFETCH(QString, value);
+    QFETCH(QString, expected);
+    QJsonObject o = composedSpecJson();
+    QJsonArray policies = o.value(QStringLiteral("policies")).toArray();
+    QJsonObject p = policies[policy].toObject();
+    p[key] = QJsonDocument::fromJson("{\"v\": " + value.toUtf8() + "}").object().value("v");
+    policies[policy] = p;
+    o[QStringLiteral("policies")] = policies;
+    const QString error = specError(o);
+    QVERIFY2(error.startsWith(QStringLiteral("spec.json: ")), qPrintable(error));
+    QVERIFY2(error.contains(expected), qPrintable(error));
+    QVERIFY(!error.contains(QLatin1Char('\n')));
+
+    // An offloading policy on harvested power is refused by name.
+    o = composedSpecJson();
+    policies = o.value(QStringLiteral("policies")).toArray();
+    policies.append(QJsonDocument::fromJson(R"({"kind": "hi", "models": ["lenet"],
+        "formats": ["int8"], "remotes": [{"accuracy": 0.99}], "decisions": ["oracle"],
+        "intermittent": {}})")
+                        .object());
+    o[QStringLiteral("policies")] = policies;
+    o[QStringLiteral("links")] = QJsonArray{QStringLiteral("wifi")};
+    const QString hi = specError(o);
+    QVERIFY2(hi.contains(QStringLiteral("key 'policies[4].intermittent': runs with the ari and ee "
+                                        "policies only")),
+             qPrintable(hi));
 }
 
 QTEST_GUILESS_MAIN(TestIntermittentStudy)

@@ -584,10 +584,13 @@ ReportDocument buildReport(const ReportRequest &request, Progress *progress)
             "charged by a harvester, checkpointing its progress to non-volatile memory. The "
             "end-to-end latency counts active and recharge time; the energy splits into "
             "compute, data movement, preservation (checkpoints) and re-execution of work lost "
-            "to power failures.",
+            "to power failures. ARI and early exit on the device give the mean over the "
+            "samples (an escalated sample runs the reduced and then the full model, an early "
+            "exit only the blocks before it) and the slowest path a sample takes.",
             "intermittent_latency_s",
-            {"intermittent_active_s", "intermittent_recharge_s", "power_cycles", "reboots",
-             "intermittent_compute_j", "data_movement_j", "preservation_j", "reexecution_j"},
+            {"intermittent_latency_worst_s", "intermittent_active_s", "intermittent_recharge_s",
+             "power_cycles", "reboots", "intermittent_compute_j", "data_movement_j",
+             "preservation_j", "reexecution_j"},
             json))
         doc.sections.push_back(std::move(*s));
     if (auto s = objectiveSection(
