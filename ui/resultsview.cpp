@@ -37,6 +37,24 @@ QComboBox *senseBox()
     return box;
 }
 
+struct FrontPreset
+{
+    const char *name;
+    const char *x;
+    bool logX;
+};
+
+// Fronts against accuracy (minimise x, maximise accuracy).
+const FrontPreset kPresets[] = {
+    {QT_TRANSLATE_NOOP("ResultsView", "energy vs accuracy"), "energy_pj", true},
+    {QT_TRANSLATE_NOOP("ResultsView", "latency vs accuracy"), "latency_us", true},
+    {QT_TRANSLATE_NOOP("ResultsView", "memory vs accuracy"), "memory_bytes", false},
+    {QT_TRANSLATE_NOOP("ResultsView", "training energy vs accuracy"), "train_energy_pj", true},
+    {QT_TRANSLATE_NOOP("ResultsView", "parameter memory vs accuracy"), "param_memory_bytes", false},
+    {QT_TRANSLATE_NOOP("ResultsView", "harvested-power latency vs accuracy"),
+     "intermittent_latency_s", false},
+};
+
 } // namespace
 
 ResultsView::ResultsView(const QString &study, QWidget *parent)
@@ -66,6 +84,13 @@ ResultsView::ResultsView(const QString &study, QWidget *parent)
             Q_EMIT overlayRequested(m_overlay->currentText());
     });
     auto *reset = new QPushButton(tr("Reset zoom"));
+    m_presets = new QComboBox;
+    m_presets->setObjectName(QStringLiteral("frontPreset"));
+    m_presets->setToolTip(tr("Set both axes to a front against accuracy"));
+    connect(m_presets, &QComboBox::activated, this, [this](int index) {
+        if (index > 0)
+            applyPreset(m_presets->itemData(index).toString());
+    });
     // Energies of an accelerator and a microcontroller do not compare: one front per
     // device by default.
     m_groupBy = new QComboBox;
@@ -86,6 +111,7 @@ ResultsView::ResultsView(const QString &study, QWidget *parent)
     controls->addWidget(m_ySense, 0, 6);
     controls->addWidget(m_logY, 0, 7);
     controls->addWidget(reset, 0, 8);
+    controls->addWidget(m_presets, 0, 9);
     controls->addWidget(new QLabel(tr("Fronts per:")), 1, 8);
     controls->addWidget(m_groupBy, 1, 9);
     controls->addWidget(new QLabel(tr("Constraints:")), 1, 0);
@@ -264,7 +290,44 @@ void ResultsView::refillAxes()
     }
     m_x->setCurrentText(x);
     m_y->setCurrentText(y);
+    m_presets->clear();
+    m_presets->addItem(tr("Preset fronts..."));
+    for (const QString &p : presets())
+        m_presets->addItem(tr(p.toUtf8().constData()), p);
     m_syncing = false;
+}
+
+QStringList ResultsView::presets() const
+{
+    QStringList out;
+    const std::vector<std::string> metrics = m_model->metrics();
+    const auto has = [&](const char *m) {
+        return std::find(metrics.begin(), metrics.end(), std::string(m)) != metrics.end();
+    };
+    if (!has("accuracy"))
+        return out;
+    for (const FrontPreset &p : kPresets)
+        if (has(p.x))
+            out << QString::fromLatin1(p.name);
+    return out;
+}
+
+bool ResultsView::applyPreset(const QString &name)
+{
+    if (!presets().contains(name))
+        return false;
+    for (const FrontPreset &p : kPresets) {
+        if (name != QLatin1String(p.name))
+            continue;
+        m_syncing = true;
+        m_logX->setChecked(p.logX);
+        m_logY->setChecked(false);
+        m_syncing = false;
+        setAxes(QString::fromLatin1(p.x), QStringLiteral("accuracy"));
+        m_presets->setCurrentIndex(0);
+        return true;
+    }
+    return false;
 }
 
 void ResultsView::setAxes(const QString &x, const QString &y)

@@ -43,6 +43,13 @@ public:
 
     void setAxes(const QString &x, const QString &y);
     void setLogAxes(bool x, bool y);
+    // Preset fronts against accuracy whose x metric the study has: "energy vs accuracy",
+    // "latency vs accuracy", "memory vs accuracy", and where the trials carry them
+    // "training energy vs accuracy", "parameter memory vs accuracy", "harvested-power
+    // latency vs accuracy". applyPreset() sets the axes (log x for energies); false for a
+    // name not offered.
+    QStringList presets() const;
+    bool applyPreset(const QString &name);
     void setConstraints(const QString &text);
     // One front per value of this column ("device" by default, "model", "policy"; "" for
     // one front of everything).
@@ -80,6 +87,7 @@ private:
     QCheckBox *m_logY = nullptr;
     QLineEdit *m_constraints = nullptr;
     QComboBox *m_overlay = nullptr;
+    QComboBox *m_presets = nullptr;
     QComboBox *m_groupBy = nullptr;
     QLineEdit *m_filterText = nullptr;
     QCheckBox *m_frontOnly = nullptr;

@@ -1,6 +1,7 @@
 #include "trainingcurves.h"
 
 #include "chartview.h"
+#include "job.h"
 
 #include <QChart>
 #include <QJsonArray>
@@ -92,15 +93,34 @@ TrainingCurves::TrainingCurves(const QJsonObject &r, QWidget *parent)
     m_summary->setObjectName(QStringLiteral("trainingSummary"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_summary->setText(
-        tr("Trained with %1 as %2: test accuracy %3 %; training energy %4; parameter memory %5 "
-           "bytes")
-            .arg(r.value(QStringLiteral("method")).toString(),
-                 r.value(QStringLiteral("format")).toString(),
-                 locale.toString(100 * r.value(QStringLiteral("test_accuracy")).toDouble(), 'f', 2),
-                 energy.join(QStringLiteral("; ")),
-                 locale.toString(
-                     qlonglong(r.value(QStringLiteral("param_memory_bytes")).toDouble()))));
+    const int planned = r.value(QStringLiteral("epochs_planned")).toInt(0);
+    const QJsonArray done = r.value(QStringLiteral("epochs")).toArray();
+    if (planned > 0) {
+        // A run in progress: where it is, and its latest figures.
+        const QJsonObject last = done.isEmpty() ? QJsonObject() : done.last().toObject();
+        QString text = tr("Training with %1: epoch %2 of %3")
+                           .arg(r.value(QStringLiteral("method")).toString())
+                           .arg(done.size())
+                           .arg(planned);
+        if (!done.isEmpty()) {
+            text += tr(", loss %1").arg(last.value(QStringLiteral("loss")).toDouble(), 0, 'f', 4);
+            const double va = last.value(QStringLiteral("validation_accuracy")).toDouble(-1);
+            if (va >= 0)
+                text += tr(", validation accuracy %1 %").arg(locale.toString(100 * va, 'f', 2));
+        }
+        m_summary->setText(text);
+    } else {
+        m_summary->setText(
+            tr("Trained with %1 as %2: test accuracy %3 %; training energy %4; parameter memory %5 "
+               "bytes")
+                .arg(r.value(QStringLiteral("method")).toString(),
+                     r.value(QStringLiteral("format")).toString(),
+                     locale.toString(100 * r.value(QStringLiteral("test_accuracy")).toDouble(), 'f',
+                                     2),
+                     energy.join(QStringLiteral("; ")),
+                     locale.toString(
+                         qlonglong(r.value(QStringLiteral("param_memory_bytes")).toDouble()))));
+    }
 
     // Loss: one point per `loss_every` steps, at the last step of its window.
     const int every = std::max(1, r.value(QStringLiteral("loss_every")).toInt(10));
@@ -172,6 +192,99 @@ TrainingCurves::TrainingCurves(const QJsonObject &r, QWidget *parent)
 QString TrainingCurves::summary() const
 {
     return m_summary->text();
+}
+
+LiveTraining::LiveTraining(const QString &method, int epochsPlanned, int stepsPerEpoch)
+    : m_stepsPerEpoch(std::max(1, stepsPerEpoch))
+{
+    m_result[QStringLiteral("method")] = method;
+    m_result[QStringLiteral("epochs_planned")] = std::max(1, epochsPlanned);
+    m_result[QStringLiteral("loss_every")] = m_stepsPerEpoch;
+}
+
+void LiveTraining::setStepsPerEpoch(int steps)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_stepsPerEpoch = std::max(1, steps);
+    m_result[QStringLiteral("loss_every")] = m_stepsPerEpoch;
+}
+
+void LiveTraining::addEpoch(int epoch, double loss, double trainAccuracy, double validationAccuracy,
+                            const std::vector<int> &bits, const std::vector<std::string> &layers)
+{
+    QJsonObject e;
+    e[QStringLiteral("epoch")] = epoch;
+    e[QStringLiteral("loss")] = loss;
+    e[QStringLiteral("train_accuracy")] = trainAccuracy;
+    e[QStringLiteral("validation_accuracy")] = validationAccuracy;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_epochs.append(e);
+    m_losses.append(loss);
+    if (!bits.empty()) {
+        QJsonObject h;
+        h[QStringLiteral("step")] = double(epoch) * m_stepsPerEpoch;
+        QJsonArray b;
+        for (int v : bits)
+            b.append(v);
+        h[QStringLiteral("bits")] = b;
+        m_history.append(h);
+        QJsonArray names;
+        for (const std::string &n : layers) {
+            QJsonObject l;
+            l[QStringLiteral("layer")] = QString::fromStdString(n);
+            names.append(l);
+        }
+        QJsonObject total;
+        total[QStringLiteral("layers")] = names;
+        m_result[QStringLiteral("total")] = total;
+    }
+}
+
+QJsonObject LiveTraining::snapshot(int *epochs) const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    QJsonObject r = m_result;
+    r[QStringLiteral("epochs")] = m_epochs;
+    r[QStringLiteral("loss_curve")] = m_losses;
+    r[QStringLiteral("bit_history")] = m_history;
+    if (epochs)
+        *epochs = int(m_epochs.size());
+    return r;
+}
+
+LiveTrainingView::LiveTrainingView(Job *job, std::shared_ptr<LiveTraining> live, QWidget *parent)
+    : QWidget(parent)
+    , m_live(std::move(live))
+{
+    m_state = new QLabel;
+    m_state->setObjectName(QStringLiteral("liveTrainingState"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_state);
+    refresh();
+    connect(job, &Job::progressChanged, this, &LiveTrainingView::refresh);
+    connect(job, &Job::finished, this, [this, job] {
+        refresh();
+        m_state->setText(job->state() == Job::State::Succeeded
+                             ? tr("Finished: the trained model's view holds its full accounting.")
+                             : tr("%1: %2").arg(Job::stateName(job->state()), job->errorMessage()));
+    });
+}
+
+void LiveTrainingView::refresh()
+{
+    int epochs = 0;
+    const QJsonObject r = m_live->snapshot(&epochs);
+    if (epochs == m_shown)
+        return;
+    m_shown = epochs;
+    auto *curves = new TrainingCurves(r);
+    if (m_curves) {
+        layout()->replaceWidget(m_curves, curves);
+        delete m_curves;
+    } else {
+        layout()->addWidget(curves);
+    }
+    m_curves = curves;
 }
 
 } // namespace frontier::ui

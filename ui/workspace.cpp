@@ -12,6 +12,7 @@
 #include "resultsview.h"
 #include "studyeditor.h"
 #include "thresholdexplorer.h"
+#include "trainingcurves.h"
 
 #include "common/error.h"
 #include "data/catalog.h"
@@ -236,7 +237,7 @@ namespace {
 // and keeps its accounting and curves in its "training" metadata.
 void trainWithMethod(JobContext &ctx, train::RecipeRun run, const data::PreparedData &data,
                      const std::string &method, int bits, const std::string &name,
-                     const std::string &path)
+                     const std::string &path, LiveTraining &live)
 {
     train::QuantTrainOptions options;
     options.method = train::parseMethod(method);
@@ -250,10 +251,19 @@ void trainWithMethod(JobContext &ctx, train::RecipeRun run, const data::Prepared
         run.options.weightDecay = rct.weightDecay;
     }
     train::QuantTrainedModel trained
-        = train::trainRecipeQuantized(run, options, data, [&ctx](const train::EpochAccount &e) {
+        = train::trainRecipeQuantized(run, options, data, [&](const train::EpochAccount &e) {
               QStringList bitsText;
-              for (const train::LayerAccount &l : e.layers)
+              std::vector<int> layerBits;
+              std::vector<std::string> layerNames;
+              for (const train::LayerAccount &l : e.layers) {
                   bitsText << QString::number(l.weightBits);
+                  layerBits.push_back(l.weightBits);
+                  layerNames.push_back(l.layer);
+              }
+              live.addEpoch(e.epoch, e.loss, e.trainAccuracy, e.validationAccuracy,
+                            options.method == train::TrainMethod::Rct ? layerBits
+                                                                      : std::vector<int>{},
+                            layerNames);
               ctx.log(QStringLiteral("epoch %1: loss %2, validation accuracy %3, bits %4")
                           .arg(e.epoch)
                           .arg(e.loss, 0, 'f', 4)
@@ -287,6 +297,10 @@ Job *Workspace::trainModel(const QString &dataset, const QString &recipe, int ep
     const std::string stdRecipe = recipe.toStdString();
     const std::string stdPath = path.toStdString();
     const std::string stdName = name.toStdString();
+    // The curves as they come in (the run's epochs; the data's size is known in the job).
+    auto liveReady = std::make_shared<LiveTraining>(
+        method.isEmpty() ? QStringLiteral("fp32") : method,
+        epochs > 0 ? epochs : train::defaultTrainOptions(stdRecipe).epochs, 1);
     Job *job = m_jobs->start(tr("Train %1 on %2").arg(recipe, dataset), [=](JobContext &ctx) {
         ctx.log(QStringLiteral("preparing %1").arg(dataset));
         const data::PreparedData data = data::prepare(stdDataset);
@@ -297,12 +311,18 @@ Job *Workspace::trainModel(const QString &dataset, const QString &recipe, int ep
         if (epochs > 0)
             run.options.epochs = epochs;
         run.options.progress = &ctx.progress();
+        const int n = data.train.size();
+        liveReady->setStepsPerEpoch(n > 0 ? n / std::max(1, std::min(run.options.batchSize, n))
+                                          : 1); // as the trainer steps
+
         if (!method.isEmpty()) {
-            trainWithMethod(ctx, run, data, method.toStdString(), bits, stdName, stdPath);
+            trainWithMethod(ctx, run, data, method.toStdString(), bits, stdName, stdPath,
+                            *liveReady);
             return;
         }
         train::TrainedModel trained
-            = train::trainRecipe(run, data, [&ctx](const train::EpochReport &e) {
+            = train::trainRecipe(run, data, [&ctx, liveReady](const train::EpochReport &e) {
+                  liveReady->addEpoch(e.epoch, e.trainLoss, e.trainAccuracy, e.validationAccuracy);
                   ctx.log(QStringLiteral("epoch %1: loss %2, validation accuracy %3")
                               .arg(e.epoch)
                               .arg(e.trainLoss, 0, 'f', 4)
@@ -317,6 +337,9 @@ Job *Workspace::trainModel(const QString &dataset, const QString &recipe, int ep
                     .arg(path));
     });
     connect(job, &Job::succeeded, m_project, &ProjectDocument::reload);
+    auto *curves = new LiveTrainingView(job, liveReady);
+    addTab(curves, QStringLiteral("training:") + name, tr("Training %1").arg(name),
+           tr("Curves of the training job of %1 as it runs").arg(name));
     if (!method.isEmpty()) {
         // The run's curves (loss, accuracy, RCT bitwidths) are in the trained model's view.
         connect(job, &Job::succeeded, this, [this, path] { openModel(path); });

@@ -8,10 +8,14 @@
 #include "job.h"
 #include "mainwindow.h"
 #include "modelview.h"
+#include "resultset.h"
+#include "resultsview.h"
 #include "traindialog.h"
 #include "trainingcurves.h"
 #include "workspace.h"
 
+#include "study/studyrunner.h"
+#include "study/studyspec.h"
 #include "train/quanttraining.h"
 
 #include <QChart>
@@ -35,6 +39,8 @@ private Q_SLOTS:
     void modelViewShowsTheCurves();
     void trainDialogOffersMethods();
     void trainingJobWithAMethod();
+    void liveStateFromAnotherThread();
+    void trainingEnergyFrontPreset();
 
 private:
     train::QuantTrainedModel m_rct;
@@ -129,9 +135,28 @@ void TestTrainingCurves::trainingJobWithAMethod()
         = window.workspace()->trainModel(QStringLiteral("optdigits"), QStringLiteral("mlp"), 2,
                                          QStringLiteral("opt-rct"), QStringLiteral("rct"), 6);
     QVERIFY(job);
+    // The job's curves open in a tab of their own as it starts, and grow epoch by epoch.
+    ui::LiveTrainingView *live = nullptr;
+    for (int i = 0; i < window.centralTabs()->count() && !live; ++i)
+        live = qobject_cast<ui::LiveTrainingView *>(window.centralTabs()->widget(i));
+    QVERIFY(live);
+    QCOMPARE(live->epochsShown(), 0);
+    QVERIFY2(live->curves()->summary().contains(QStringLiteral("epoch 0 of 2")),
+             qPrintable(live->curves()->summary()));
+    QVector<int> seen;
+    connect(job, &ui::Job::progressChanged, this, [&] {
+        if (seen.isEmpty() || seen.back() != live->epochsShown())
+            seen << live->epochsShown();
+    });
     QSignalSpy finished(job, &ui::Job::finished);
     QVERIFY(finished.wait(120000));
     QCOMPARE(job->state(), ui::Job::State::Succeeded);
+    QCOMPARE(live->epochsShown(), 2);
+    QVERIFY2(seen.contains(1), "the first epoch was shown before the job ended");
+    QVERIFY2(live->curves()->summary().contains(QStringLiteral("epoch 2 of 2")),
+             qPrintable(live->curves()->summary()));
+    QVERIFY(live->curves()->bitsChart()); // RCT: the bitwidths, live too
+    QCOMPARE(live->curves()->lossChart()->chart()->series().size(), 1);
     const QString path = dir.filePath(QStringLiteral("opt-rct.fmodel"));
     const model::ModelFile file = model::loadModelFile(path.toStdString());
     QCOMPARE(int(file.variants.size()), 1);
@@ -145,6 +170,85 @@ void TestTrainingCurves::trainingJobWithAMethod()
     QCOMPARE(view->path(), path);
     const ui::TrainingCurves *curves = view->findChild<ui::TrainingCurves *>();
     QVERIFY(curves && curves->bitsChart());
+}
+
+// The live state is written by the job's worker and read by the GUI: a snapshot holds
+// whole epochs, in order, with the loss at each epoch's last step.
+void TestTrainingCurves::liveStateFromAnotherThread()
+{
+    ui::LiveTraining live(QStringLiteral("rct"), 50, 1);
+    live.setStepsPerEpoch(10);
+    std::thread worker([&] {
+        for (int e = 1; e <= 50; ++e)
+            live.addEpoch(e, 1.0 / e, 0.5, 0.4, {8, 6}, {"fc1", "fc2"});
+    });
+    int last = 0;
+    while (last < 50) {
+        int epochs = 0;
+        const QJsonObject r = live.snapshot(&epochs);
+        QVERIFY(epochs >= last);
+        QCOMPARE(r.value(QStringLiteral("epochs")).toArray().size(), epochs);
+        QCOMPARE(r.value(QStringLiteral("loss_curve")).toArray().size(), epochs);
+        last = epochs;
+    }
+    worker.join();
+    const QJsonObject r = live.snapshot();
+    ui::TrainingCurves curves(r);
+    const auto *loss = qobject_cast<QLineSeries *>(curves.lossChart()->chart()->series().front());
+    QCOMPARE(loss->points().size(), 50);
+    QCOMPARE(loss->points()[1], QPointF(20, 0.5)); // epoch 2 ends at step 20
+    QVERIFY(curves.bitsChart());
+    QCOMPARE(curves.bitsChart()->chart()->series().size(), 2);
+}
+
+// A training study's results offer the front of accuracy against training energy (and
+// parameter memory) as presets; presets whose metric the trials lack are not offered.
+void TestTrainingCurves::trainingEnergyFrontPreset()
+{
+    QTemporaryDir dir;
+    const QByteArray spec = R"({
+        "schema": 1, "name": "edge",
+        "dataset": {"name": "synth-digits", "samples": 600},
+        "training": {"recipe": "mlp", "widths": [16], "epochs": 1,
+                     "methods": ["fp32", "qat", "rct"], "bits": [8], "seeds": [1]},
+        "policies": [{"kind": "single", "models": ["mlp-fp32-s1", "mlp-qat8-s1", "mlp-rct8-s1"],
+                      "formats": ["fp32", "int8"]}],
+        "devices": ["asic45"],
+        "objectives": ["energy_pj:min", "accuracy:max"]
+    })";
+    const std::string project = dir.filePath(QStringLiteral("edge.frontier")).toStdString();
+    study::StudyRunner(project).run(study::parseStudySpec(spec, "edge.json"));
+    auto set = std::make_shared<ui::ResultSet>(ui::ResultSet::load(project, "edge"));
+    QCOMPARE(set->results.rows(), 6);
+    ui::ResultsView view(QStringLiteral("edge"));
+    view.addSet(set);
+    const QStringList presets = view.presets();
+    QVERIFY2(presets.contains(QStringLiteral("training energy vs accuracy"))
+                 && presets.contains(QStringLiteral("parameter memory vs accuracy"))
+                 && presets.contains(QStringLiteral("energy vs accuracy")),
+             qPrintable(presets.join(QStringLiteral(", "))));
+    QVERIFY(!presets.contains(QStringLiteral("harvested-power latency vs accuracy")));
+    QVERIFY(!view.applyPreset(QStringLiteral("harvested-power latency vs accuracy")));
+    QVERIFY(view.applyPreset(QStringLiteral("training energy vs accuracy")));
+    QCOMPARE(view.findChild<QComboBox *>(QStringLiteral("paretoX"))->currentText(),
+             QStringLiteral("train_energy_pj"));
+    QCOMPARE(view.findChild<QComboBox *>(QStringLiteral("paretoY"))->currentText(),
+             QStringLiteral("accuracy"));
+    // The front is over training energy now: its cheapest trial trains with the least energy.
+    const study::FrontResult &front = view.front(0);
+    QVERIFY(!front.rows.empty());
+    const int col = set->results.column("train_energy_pj");
+    double least = INFINITY;
+    for (int r = 0; r < set->results.rows(); ++r)
+        least = std::min(least, set->results.table().at(r, col));
+    double frontLeast = INFINITY;
+    for (int r : front.rows)
+        frontLeast = std::min(frontLeast, set->results.table().at(r, col));
+    QCOMPARE(frontLeast, least);
+    // The combo box offers the same presets, after a placeholder.
+    auto *box = view.findChild<QComboBox *>(QStringLiteral("frontPreset"));
+    QVERIFY(box);
+    QCOMPARE(box->count(), presets.size() + 1);
 }
 
 QTEST_MAIN(TestTrainingCurves)
