@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <map>
+#include <tuple>
 
 namespace frontier::cost {
 
@@ -58,6 +59,7 @@ MeasurementTable MeasurementTable::loadCsv(const std::string &path)
                                       QStringLiteral("source")};
     MeasurementTable table;
     std::map<QString, int> column;
+    std::map<std::tuple<std::string, std::string, std::string>, int> seen; // -> line
     for (int lineNo = 1; lineNo <= lines.size(); ++lineNo) {
         QString line = lines.at(lineNo - 1);
         if (line.endsWith(QLatin1Char('\r')))
@@ -112,6 +114,19 @@ MeasurementTable MeasurementTable::loadCsv(const std::string &path)
         m.source = text("source").toStdString();
         if (m.source.empty())
             m.source = where;
+        // The same configuration twice: harmless when the figures agree, an error when they
+        // do not (which one did the author mean?).
+        const auto key = std::make_tuple(m.model, m.format, m.device);
+        if (const auto it = seen.find(key); it != seen.end()) {
+            const Measurement *before = table.find(m.model, m.format, m.device);
+            if (before->latency_us != m.latency_us || before->energy_pj != m.energy_pj
+                || before->memory_bytes != m.memory_bytes)
+                throw Error(where, m.model + "/" + m.format + " on " + m.device
+                                       + " is measured differently on line "
+                                       + std::to_string(it->second));
+            continue;
+        }
+        seen.emplace(key, lineNo);
         table.add(m);
     }
     if (column.empty())

@@ -408,6 +408,7 @@ Preset parsePreset(const std::string &json, const std::string &where,
                                + parseError.errorString().toStdString());
     if (!doc.isObject())
         throw Error(where, "a preset is a JSON object");
+    checkUniqueKeys(QByteArray::fromStdString(json), where);
 
     Preset preset;
     Context context{where, &preset};

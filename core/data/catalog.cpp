@@ -8,6 +8,7 @@
 #include "synthdigits.h"
 
 #include "common/error.h"
+#include "common/jsonutil.h"
 
 #include <QDir>
 #include <QFile>
@@ -41,6 +42,7 @@ QJsonObject readCatalog(const std::string &path)
                               + std::to_string(error.offset)
                               + "): " + error.errorString().toStdString());
     }
+    checkUniqueKeys(bytes, path);
     if (!doc.isObject() || !doc.object().value(QLatin1String("datasets")).isObject())
         throw Error(path, "the catalog must be an object with a \"datasets\" object");
     const int version = doc.object().value(QLatin1String("version")).toInt(1);

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/fileutil.h"
+#include "common/jsonutil.h"
 #include "model/recipes.h"
 
 #include <QDir>
@@ -255,6 +256,7 @@ StudySpec parseStudySpec(const QByteArray &json, const std::string &where,
                                + error.errorString().toStdString());
     if (!doc.isObject())
         throw Error(where, "a study spec is a JSON object");
+    checkUniqueKeys(json, where);
     return parseStudySpec(doc.object(), where, baseDir);
 }
 

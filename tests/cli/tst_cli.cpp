@@ -179,6 +179,18 @@ void TestCli::badInputIsOneLineError_data()
                                                                     out}
                                                      << QStringLiteral("bad.csv") << out;
 
+    // A hostile cell (an escape sequence, 300 characters, a NUL) is echoed escaped and cut.
+    QFile hostile(dir + QStringLiteral("/hostile.csv"));
+    hostile.open(QIODevice::WriteOnly);
+    hostile.write(QByteArray("1,2,a\n3,\x1b[31m") + QByteArray(300, 'x')
+                  + QByteArray("\0z,b\n5,6,a\n7,8,b\n", 15));
+    hostile.close();
+    QTest::newRow("hostile csv cell")
+        << QStringList{QStringLiteral("data"), QStringLiteral("info"), hostile.fileName()}
+        << QStringLiteral("hostile.csv: row 2, column 2: '\\x1b[31m")
+               + QString(75, QLatin1Char('x')) + QStringLiteral("…' is not a number")
+        << QString();
+
     QFile notModel(dir + QStringLiteral("/notamodel.fmodel"));
     notModel.open(QIODevice::WriteOnly);
     notModel.write("this is not a model file at all");

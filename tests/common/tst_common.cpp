@@ -75,6 +75,29 @@ void TestCommon::errorIsOneLine()
     const Error e("file.csv", "row 3\ncolumn 2: bad");
     QCOMPARE(std::string(e.what()), std::string("file.csv: row 3 column 2: bad"));
     QCOMPARE(e.where(), std::string("file.csv"));
+
+    // Raw values echoed from a hostile file: control bytes, NUL, DEL and invalid UTF-8 are
+    // escaped (the message does not end at the NUL), valid UTF-8 is kept, and a long quoted
+    // value is cut; apostrophes inside words do not count as quotes.
+    const std::string raw = std::string("a\x01"
+                                        "b")
+                            + '\0' + "c\x7f\xff\xc3(\xe2\x82" + "µs";
+    const Error hostile("x.csv", "cell '" + raw + "' is not a number");
+    const std::string what = hostile.what();
+    QCOMPARE(what, std::string("x.csv: cell 'a\\x01b\\x00c\\x7f\\xff\\xc3(\\xe2\\x82µs' is "
+                               "not a number"));
+    QCOMPARE(std::strlen(hostile.what()), what.size());
+    const std::string longValue(500, 'x');
+    const Error flood("x.csv", "the preset's key 'name': '" + longValue + "' is unknown");
+    const std::string cut = flood.what();
+    QVERIFY2(cut.size() < 160, cut.c_str());
+    QVERIFY(cut.find(std::string(80, 'x') + "…'") != std::string::npos);
+    QVERIFY(cut.find(std::string(81, 'x')) == std::string::npos);
+    QVERIFY2(cut.rfind("x.csv: the preset's key 'name': '", 0) == 0, cut.c_str());
+    QVERIFY(cut.find("' is unknown") != std::string::npos);
+    // A long message with no quoted value is kept whole.
+    const std::string list(300, 'y');
+    QCOMPARE(std::string(Error("f", list).what()), "f: " + list);
 }
 
 static QByteArray gzipBytes(const QByteArray &plain)

@@ -106,6 +106,7 @@ private Q_SLOTS:
     void measurementOverride();
     void measurementCsvErrors_data();
     void measurementCsvErrors();
+    void identicalDuplicateMeasurement();
     void missingTimingNamesKey();
     void earlyExitHeads();
 };
@@ -335,6 +336,9 @@ void TestCostModel::measurementCsvErrors_data()
                             << ":2: 4 fields, expected 5";
     QTest::newRow("empty") << "# nothing\n"
                            << ": no header line";
+    QTest::newRow("conflicting duplicate")
+        << "model,format,device,latency_us,energy_pj\nm,f,d,1,2\n# again\nm,f,d,1,3\n"
+        << ":4: m/f on d is measured differently on line 2";
 }
 
 void TestCostModel::measurementCsvErrors()
@@ -355,6 +359,17 @@ void TestCostModel::measurementCsvErrors()
         QVERIFY2(what.find(csv + expected.toStdString()) == 0, what.c_str());
         QVERIFY(what.find('\n') == std::string::npos);
     }
+}
+
+void TestCostModel::identicalDuplicateMeasurement()
+{
+    // The same row twice (a file concatenated with itself) says one thing: accepted.
+    QTemporaryDir dir;
+    const std::string csv = dir.filePath(QStringLiteral("twice.csv")).toStdString();
+    std::ofstream(csv) << "model,format,device,latency_us,energy_pj\nm,f,d,1,2\nm,f,d,1,2\n";
+    const MeasurementTable t = MeasurementTable::loadCsv(csv);
+    QCOMPARE(t.entries().size(), size_t(1));
+    QCOMPARE(t.find("m", "f", "d")->energy_pj, 2.0);
 }
 
 void TestCostModel::missingTimingNamesKey()

@@ -6,6 +6,7 @@
 #include "study/trialsearch.h"
 
 #include "common/error.h"
+#include "common/jsonutil.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -189,6 +190,37 @@ private Q_SLOTS:
         } catch (const Error &e) {
             QVERIFY(QString::fromUtf8(e.what()).startsWith(
                 QLatin1String("broken.json: not valid JSON")));
+        }
+    }
+
+    void duplicateKeys()
+    {
+        // Qt's parser keeps the last of two equal keys: the spec would not say what its
+        // author meant, so it is refused with the line of the second one.
+        const QByteArray text
+            = "{\n  \"schema\": 1,\n  \"name\": \"a\",\n"
+              "  \"dataset\": {\"name\": \"iris\", \"seed\": 1, \"seed\": 2}\n}\n";
+        try {
+            parseStudySpec(text, "dup.json");
+            QFAIL("no error");
+        } catch (const Error &e) {
+            QCOMPARE(QString::fromUtf8(e.what()),
+                     QStringLiteral("dup.json: line 4: duplicate key 'seed' in the object opened "
+                                    "at line 4"));
+        }
+        // Equal keys in different objects, and equal strings as values, are fine.
+        const QByteArray fine
+            = R"({"a": {"name": "x"}, "b": {"name": "x"}, "c": ["name", "name"]})";
+        checkUniqueKeys(fine, "fine.json");
+        const QByteArray nested
+            = "{\"a\": 1,\n \"b\": {\"c\": [{\"d\": 1}, {\"d\": 2}]},\n \"a\": 2}";
+        try {
+            checkUniqueKeys(nested, "n.json");
+            QFAIL("no error");
+        } catch (const Error &e) {
+            QCOMPARE(QString::fromUtf8(e.what()),
+                     QStringLiteral("n.json: line 3: duplicate key 'a' in the object opened at "
+                                    "line 1"));
         }
     }
 
