@@ -482,6 +482,27 @@ void TestOnnx::errors_data()
             a->set_s("SAME_MIDDLE");
         }),
         {"node 'conv_bad' (Conv)", "auto_pad 'SAME_MIDDLE' is not supported"});
+    // Hostile window attributes (issue: pad 2^31 - 1 was accepted through .fmodel; pad 100,000
+    // tried to allocate): refused at load, naming the node and the attribute.
+    row("conv pads 2^31-1", convModel([](onnx::NodeProto *n) {
+            attrInts(n, "pads", {2147483647, 0, 0, 0});
+        }),
+        {"node 'conv_bad' (Conv)", "pads [2147483647, 0, 0, 0] are not supported"});
+    row("conv pads 100000", convModel([](onnx::NodeProto *n) {
+            attrInts(n, "pads", {100000, 100000, 100000, 100000});
+        }),
+        {"node 'conv_bad' (Conv)", "attribute 'pad' 100000 exceeds the limit of 65535"});
+    row("conv strides 2^31-1", convModel([](onnx::NodeProto *n) {
+            attrInts(n, "strides", {2147483647, 1});
+        }),
+        {"node 'conv_bad' (Conv)", "strides [2147483647, 1] are not supported"});
+    {
+        onnx::ModelProto m = craft({kBatch, 1, 2147483647, 4096});
+        node(m, "Relu", {"x"}, {"y"}, "relu_huge");
+        row("input dims 2^31-1", serialize(m), {"2147483647"});
+    }
+    row("conv negative group", convModel([](onnx::NodeProto *n) { attrInt(n, "group", -3); }),
+        {"node 'conv_bad' (Conv)", "group -3"});
     row("gemm transA=1", gemmModel([](onnx::NodeProto *n) { attrInt(n, "transA", 1); }),
         {"node 'gemm_bad' (Gemm)", "transA=1 is not supported"});
     {
