@@ -501,7 +501,7 @@ void TestFuzzCli::addKinds()
     // Study specs: the templates in resources/studies, shrunk, and a tiny one; run into a new
     // project and into an existing one.
     {
-        Kind k{QStringLiteral("study-spec"), {}, {}, 60};
+        Kind k{QStringLiteral("study-spec"), {}, {}, 40};
         k.seeds.push_back({{QStringLiteral("spec.json"),
                             readAll(m_assets + QStringLiteral("/tiny.json")), true, Shape::Json},
                            baseProject});
