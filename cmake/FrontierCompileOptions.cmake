@@ -35,5 +35,10 @@ if(FRONTIER_SANITIZE)
     target_link_options(frontier_options INTERFACE -fsanitize=address,undefined)
 endif()
 
+# Coverage for the libFuzzer targets of tests/fuzz/libfuzzer (clang only).
+if(FRONTIER_LIBFUZZER AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    target_compile_options(frontier_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+
 # Eigen's and Qt's headers are system headers: their warnings are not ours.
 set(CMAKE_NO_SYSTEM_FROM_IMPORTED OFF)

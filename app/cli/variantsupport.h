@@ -11,6 +11,7 @@
 #include "numeric/variant.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,11 @@ inline CalibrationData calibrationFromFile(const std::string &path, const model:
     if (a.shape.empty() || a.shape[0] < 1 || per != model::numel(m.inputShape))
         throw Error(path, "calibration tensor does not have the model's input shape [N, "
                               + model::shapeToString(m.inputShape) + "]");
+    for (size_t i = 0; i < a.data.size(); ++i) {
+        if (!std::isfinite(a.data[i]))
+            throw Error(path, "calibration tensor holds a non-finite value (element "
+                                  + std::to_string(i) + ")");
+    }
     CalibrationData c;
     c.n = int(a.shape[0]);
     c.x = std::move(a.data);

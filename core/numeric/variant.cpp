@@ -123,9 +123,13 @@ Variant makeVariant(const model::Model &model, const std::string &assignment,
         }
         for (const Range &r : {in, out}) {
             if (!std::isfinite(r.min) || !std::isfinite(r.max))
-                throw Error("variant " + v.name, "layer '" + c.layer
-                                                     + "': the fp32 model produced a non-finite "
-                                                       "activation on the calibration data");
+                throw Error("variant " + v.name,
+                            std::string("layer '")
+                                .append(c.layer)
+                                .append("': the fp32 model produced a non-finite activation on "
+                                        "the calibration data")
+                                .append(calibrationSource.empty() ? "" : " from ")
+                                .append(calibrationSource));
         }
         c.input = s.values ? chooseRange(valuesIn[w], s.method, s.bits, s.symmetric) : in;
         if (c.hasOutput)

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <utility>
 
 namespace frontier::store {
@@ -15,9 +16,18 @@ Database::Database(const std::string &path, Mode mode)
     , m_mode(mode)
 {
     int flags = SQLITE_OPEN_FULLMUTEX;
+    // A read-only connection to a project in WAL mode cannot remove the -wal and -shm files
+    // it creates on its first read, and leaves them beside the project. When there are none
+    // yet, a read-write connection that may not write (query_only) stands in for it and
+    // removes them on close; a WAL or a rollback journal already there (another process has
+    // the project open, or a killed one left it) gets a truly read-only connection, which
+    // neither checkpoints nor rolls back.
+    std::error_code ignored;
+    const bool trulyReadOnly = std::filesystem::exists(path + "-wal", ignored)
+                               || std::filesystem::exists(path + "-journal", ignored);
     switch (mode) {
     case Mode::ReadOnly:
-        flags |= SQLITE_OPEN_READONLY;
+        flags |= trulyReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
         break;
     case Mode::ReadWrite:
         flags |= SQLITE_OPEN_READWRITE;
@@ -34,6 +44,13 @@ Database::Database(const std::string &path, Mode mode)
         throw Error(path, "cannot open: " + message);
     }
     sqlite3_extended_result_codes(m_db, 1);
+    if (mode == Mode::ReadOnly && !trulyReadOnly
+        && sqlite3_exec(m_db, "PRAGMA query_only = ON", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        const std::string message = sqlite3_errmsg(m_db);
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        throw Error(path, "cannot open: " + message);
+    }
     // Another process may hold the write lock for a moment (a batch run beside the GUI).
     sqlite3_busy_timeout(m_db, 10000);
 }

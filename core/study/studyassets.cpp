@@ -21,6 +21,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace frontier::study {
 
@@ -81,8 +82,31 @@ AssetNeeds AssetNeeds::of(const std::vector<TrialConfig> &trials)
 
 StudyAssets::StudyAssets(const StudySpec &spec, store::Project &project)
     : m_spec(spec)
-    , m_project(project)
+    , m_project(&project)
 {}
+
+StudyAssets::StudyAssets(const StudySpec &spec)
+    : m_spec(spec)
+{}
+
+void StudyAssets::attach(store::Project &project)
+{
+    m_project = &project;
+    if (!m_identity.dataset.empty())
+        registerDataset();
+}
+
+store::Project &StudyAssets::project() const
+{
+    if (!m_project)
+        throw std::logic_error("StudyAssets: no project file attached");
+    return *m_project;
+}
+
+void StudyAssets::registerDataset()
+{
+    project().addDataset(m_prepared.train.name, m_spec.dataset.name, m_identity.dataset);
+}
 
 void StudyAssets::failKey(const std::string &key, const std::string &problem) const
 {
@@ -120,7 +144,8 @@ void StudyAssets::prepareData()
         if (!p.empty())
             m_identity.presets[p] = presetHash(p);
     }
-    m_project.addDataset(m_prepared.train.name, m_spec.dataset.name, m_identity.dataset);
+    if (m_project)
+        registerDataset();
 }
 
 std::string StudyAssets::modelKey(const ModelSpec &m) const
@@ -179,14 +204,14 @@ int64_t StudyAssets::modelId(const std::string &name) const
 
 bool StudyAssets::outputsStored(const std::string &model, const std::string &format)
 {
-    const auto record = m_project.findModel(storedModelName(model));
+    const auto record = project().findModel(storedModelName(model));
     if (!record)
         return false;
     const model::Model *loaded = m_models.count(model) ? &m_models.at(model) : nullptr;
     const size_t heads = loaded ? loaded->heads.size() : 1;
     for (const char *split : {kCalibrationSplit, kTestSplit}) {
         for (size_t h = 0; h < heads; ++h) {
-            if (!m_project.hasOutputs(
+            if (!project().hasOutputs(
                     {record->id, format, m_identity.dataset, split, storedHead(h, heads)}))
                 return false;
         }
@@ -199,7 +224,7 @@ int64_t StudyAssets::plannedUnits(const AssetNeeds &needs)
     int64_t units = 0;
     for (const std::string &m : needs.models) {
         const ModelSpec *spec = m_spec.model(m);
-        if (spec && spec->trained() && !m_project.findModel(storedModelName(m)))
+        if (spec && spec->trained() && !project().findModel(storedModelName(m)))
             units += kTrainUnits;
     }
     for (const auto &[model, format] : needs.outputs) {
@@ -213,8 +238,8 @@ void StudyAssets::loadModel(const ModelSpec &m, Progress *progress,
                             const std::function<void(const std::string &)> &log)
 {
     const std::string stored = storedModelName(m.name);
-    if (const auto record = m_project.findModel(stored)) {
-        m_models[m.name] = model::deserializeModel(m_project.modelBytes(record->id), stored);
+    if (const auto record = project().findModel(stored)) {
+        m_models[m.name] = model::deserializeModel(project().modelBytes(record->id), stored);
         m_modelIds[m.name] = record->id;
         ++m_report.modelsReused;
         return;
@@ -254,7 +279,7 @@ void StudyAssets::loadModel(const ModelSpec &m, Progress *progress,
     }
     if (loaded.name.empty())
         loaded.name = m.name;
-    m_modelIds[m.name] = m_project.putModel(stored, model::serializeModel(loaded));
+    m_modelIds[m.name] = project().putModel(stored, model::serializeModel(loaded));
     m_models[m.name] = std::move(loaded);
 }
 
@@ -330,7 +355,7 @@ void StudyAssets::loadOutputs(const std::string &name, const std::string &format
         for (const char *split : splits) {
             std::vector<policy::TierOutputs> out;
             for (size_t h = 0; h < heads; ++h) {
-                const auto cache = m_project.findOutputs(
+                const auto cache = project().findOutputs(
                     {id, format, m_identity.dataset, split, storedHead(h, heads)});
                 policy::TierOutputs t;
                 t.classes = cache->classes;
@@ -355,7 +380,7 @@ void StudyAssets::loadOutputs(const std::string &name, const std::string &format
             throw Error(m_spec.path, "variant " + name + "/" + format + ": " + e.what());
         }
     }
-    auto transaction = m_project.begin();
+    auto transaction = project().begin();
     for (size_t s = 0; s < 2; ++s) {
         for (size_t h = 0; h < heads; ++h) {
             const policy::TierOutputs &t = computed.outputs[s][h];
@@ -366,7 +391,7 @@ void StudyAssets::loadOutputs(const std::string &name, const std::string &format
             cache.scores = t.scores;
             cache.predictions.assign(t.predictions.begin(), t.predictions.end());
             cache.margins = t.margins;
-            m_project.putOutputs(cache);
+            project().putOutputs(cache);
         }
         m_data.outputs[{name, format, splits[s]}] = std::move(computed.outputs[s]);
     }

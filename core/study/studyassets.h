@@ -57,9 +57,14 @@ class StudyAssets
 {
 public:
     StudyAssets(const StudySpec &spec, store::Project &project);
+    // Without a project file until attach(): prepareData() then touches no file, so that bad
+    // input shows before a project file is created or changed.
+    explicit StudyAssets(const StudySpec &spec);
+    // Uses `project` from now on; registers the dataset in it when it is prepared already.
+    void attach(store::Project &project);
 
     // Loads and splits the dataset, computes the identities (dataset, models, presets)
-    // and registers the dataset in the project file. Throws Error.
+    // and registers the dataset in the project file (once attached). Throws Error.
     void prepareData();
     const StudyIdentity &identity() const { return m_identity; }
     const data::PreparedData &prepared() const { return m_prepared; }
@@ -95,9 +100,11 @@ private:
     void loadOutputs(const std::string &model, const std::string &format, Progress *progress,
                      const std::function<void(const std::string &)> &log);
     [[noreturn]] void failKey(const std::string &key, const std::string &problem) const;
+    void registerDataset();
+    store::Project &project() const;
 
     const StudySpec &m_spec;
-    store::Project &m_project;
+    store::Project *m_project = nullptr;
     data::PreparedData m_prepared;
     data::Dataset m_calibration; // limited by max_calibration
     data::Dataset m_test;        // limited by max_test

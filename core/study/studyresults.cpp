@@ -48,7 +48,14 @@ StudyResults StudyResults::load(store::Project &project, int64_t studyId, bool w
             throw Error(project.path(), "trial " + std::to_string(id) + " changed while reading");
         const QJsonObject knobs
             = QJsonDocument::fromJson(QByteArray::fromStdString(it->second->config)).object();
-        r.m_configs.push_back(TrialConfig::fromKnobs(knobs));
+        try {
+            r.m_configs.push_back(TrialConfig::fromKnobs(knobs));
+        } catch (const Error &e) {
+            throw Error(project.path(), std::string("damaged trial ")
+                                            .append(std::to_string(id))
+                                            .append(": ")
+                                            .append(e.what()));
+        }
         r.m_hashes.push_back(it->second->configHash);
     }
     snapshot->commit();

@@ -172,17 +172,20 @@ RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
     };
     RunReport report;
     report.study = spec.name;
+    // A dataset that does not load and trials that do not resolve show before the project
+    // file is opened: such a run leaves the file as it was, or creates none.
+    StudyAssets assets(spec);
+    assets.prepareData();
+    const std::vector<TrialConfig> trials = resolveTrials(spec);
     store::Project project(m_path, store::Project::Access::ReadWrite);
+    assets.attach(project);
     report.studyId = project.createStudy(spec.name, canonicalJson(spec.toJson()));
     project.setStudyStatus(report.studyId, store::StudyStatus::Running);
     project.recordRun(report.studyId, activeThreads());
-    StudyAssets assets(spec, project);
     try {
-        assets.prepareData();
         log("data: " + assets.prepared().description);
         for (const ModelSpec &m : spec.models)
             report.storedModels[m.name] = assets.storedModelName(m.name);
-        const std::vector<TrialConfig> trials = resolveTrials(spec);
         report.trials = int64_t(trials.size());
         // Keyed and registered in chunks, so that a cancel is seen within a few
         // milliseconds even for studies of millions of trials; registering is idempotent.

@@ -25,6 +25,10 @@ QuantTrainedModel trainRecipeQuantized(const RecipeRun &run, QuantTrainOptions o
     const data::Dataset &trainSet = data.train;
     if (!trainSet.hasLabels() || trainSet.size() == 0)
         throw Error(trainSet.source, "has no labelled training samples");
+    if (trainSet.numClasses() < 2)
+        throw Error(trainSet.source, std::string("has ")
+                                         .append(std::to_string(trainSet.numClasses()))
+                                         .append(" class; training needs at least 2"));
     options.train = run.options;
 
     model::RecipeOptions recipeOptions;

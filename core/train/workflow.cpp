@@ -12,6 +12,10 @@ TrainedModel trainRecipe(const RecipeRun &run, const data::PreparedData &data,
     const data::Dataset &trainSet = data.train;
     if (!trainSet.hasLabels() || trainSet.size() == 0)
         throw Error(trainSet.source, "has no labelled training samples");
+    if (trainSet.numClasses() < 2)
+        throw Error(trainSet.source, std::string("has ")
+                                         .append(std::to_string(trainSet.numClasses()))
+                                         .append(" class; training needs at least 2"));
 
     model::RecipeOptions recipeOptions;
     recipeOptions.widths = run.widths;

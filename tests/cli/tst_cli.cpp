@@ -191,6 +191,19 @@ void TestCli::badInputIsOneLineError_data()
                + QString(75, QLatin1Char('x')) + QStringLiteral("…' is not a number")
         << QString();
 
+    QFile oneClass(dir + QStringLiteral("/oneclass.csv"));
+    oneClass.open(QIODevice::WriteOnly);
+    oneClass.write("1,2,a\n3,4,a\n5,6,a\n7,8,a\n9,1,a\n2,3,a\n4,5,a\n6,7,a\n");
+    oneClass.close();
+    QTest::newRow("csv with one class, training") << QStringList{QStringLiteral("train"),
+                                                                 QStringLiteral("--recipe"),
+                                                                 QStringLiteral("mlp"),
+                                                                 QStringLiteral("--dataset"),
+                                                                 oneClass.fileName(),
+                                                                 QStringLiteral("--out"),
+                                                                 out}
+                                                  << QStringLiteral("oneclass.csv") << out;
+
     QFile notModel(dir + QStringLiteral("/notamodel.fmodel"));
     notModel.open(QIODevice::WriteOnly);
     notModel.write("this is not a model file at all");
@@ -385,6 +398,19 @@ void TestCli::evalInputDumpsScores()
     QCOMPARE(w.exitCode, 1);
     QVERIFY(w.err.contains("bad.npy"));
     QVERIFY(!QFile::exists(scores2));
+
+    // A calibration tensor holding a NaN is refused, naming it.
+    const std::string nan = m_dir.filePath(QStringLiteral("nan.npy")).toStdString();
+    std::vector<float> withNan = values;
+    withNan[7] = std::nanf("");
+    frontier::data::writeNpy(nan, {5, 4}, withNan.data());
+    const Run c = frontier({QStringLiteral("eval"), QStringLiteral("--model"), m_irisModel,
+                            QStringLiteral("--input"), QString::fromStdString(x),
+                            QStringLiteral("--format"), QStringLiteral("int8"),
+                            QStringLiteral("--calibration"), QString::fromStdString(nan)});
+    QCOMPARE(c.exitCode, 1);
+    QVERIFY2(c.err.contains("nan.npy") && c.err.contains("non-finite") && c.err.count('\n') == 1,
+             c.err.constData());
 }
 
 void TestCli::modelInfoTable()

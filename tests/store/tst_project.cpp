@@ -51,6 +51,7 @@ private Q_SLOTS:
     void damagedCacheIsAnError();
     void fronts();
     void readOnlyNeverWrites();
+    void readerLeavesNoSideFiles();
     void foreignKeysAreOn();
 
 private:
@@ -374,6 +375,47 @@ void TestProject::readOnlyNeverWrites()
     QCOMPARE(int(r.studies().size()), 1);
     QVERIFY_THROWS_EXCEPTION(Error, Project(path("absent.frontier"), Project::Access::ReadOnly));
     QVERIFY(!QFile::exists(QString::fromStdString(path("absent.frontier"))));
+}
+
+void TestProject::readerLeavesNoSideFiles()
+{
+    {
+        Project p(path());
+        p.createStudy("s", "{}");
+    }
+    const QString file = QString::fromStdString(path());
+    const QStringList sideFiles = {file + QStringLiteral("-wal"), file + QStringLiteral("-shm"),
+                                   file + QStringLiteral("-journal")};
+    for (const QString &f : sideFiles)
+        QVERIFY2(!QFile::exists(f), qPrintable(f));
+    QFile before(file);
+    QVERIFY(before.open(QIODevice::ReadOnly));
+    const QByteArray bytes = before.readAll();
+    before.close();
+    {
+        // The project is in WAL mode; reading it leaves neither a WAL nor its index behind,
+        // and the file as it was.
+        Project r(path(), Project::Access::ReadOnly);
+        QCOMPARE(int(r.studies().size()), 1);
+        QVERIFY_THROWS_EXCEPTION(Error, r.database().exec("DELETE FROM studies"));
+    }
+    for (const QString &f : sideFiles)
+        QVERIFY2(!QFile::exists(f), qPrintable(f));
+    QFile after(file);
+    QVERIFY(after.open(QIODevice::ReadOnly));
+    QVERIFY(after.readAll() == bytes);
+
+    // Beside a writer (its WAL is there), a reader is truly read-only and the writer goes on.
+    Project w(path());
+    w.createStudy("t", "{}");
+    QVERIFY(QFile::exists(sideFiles[0]));
+    {
+        Project r(path(), Project::Access::ReadOnly);
+        QCOMPARE(int(r.studies().size()), 2);
+        QVERIFY_THROWS_EXCEPTION(Error, r.database().exec("DELETE FROM studies"));
+    }
+    w.createStudy("u", "{}");
+    QCOMPARE(int(w.studies().size()), 3);
 }
 
 void TestProject::foreignKeysAreOn()

@@ -3,6 +3,7 @@
 // best, sweep from the project's caches and from your own scores, and one-line errors.
 
 #include "data/npy.h"
+#include "store/database.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -412,6 +413,54 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("study"), QStringLiteral("run"),
                            QStringLiteral("nosuchstudy"), QStringLiteral("--project"), m_project}
             << "no such study template";
+    }
+
+    void failedRunLeavesProjectAsItWas()
+    {
+        // The dataset of this spec does not exist: the run fails before it changes the
+        // project file or creates one.
+        QFile spec(kSpec);
+        QVERIFY(spec.open(QIODevice::ReadOnly));
+        QJsonObject o = QJsonDocument::fromJson(spec.readAll()).object();
+        o[QStringLiteral("dataset")] = QStringLiteral("no-such-dataset");
+        const QString bad = m_dir.filePath(QStringLiteral("nodata.json"));
+        QFile out(bad);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(QJsonDocument(o).toJson());
+        out.close();
+        auto bytes = [](const QString &path) {
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        const QByteArray before = bytes(m_project);
+        QVERIFY(!before.isEmpty());
+        const QString fresh = m_dir.filePath(QStringLiteral("fresh.frontier"));
+        for (const QString &project : {m_project, fresh}) {
+            const Result r = frontierRun({QStringLiteral("study"), QStringLiteral("run"), bad,
+                                          QStringLiteral("--project"), project});
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains("nodata.json") && r.err.count('\n') == 1, r.err.constData());
+        }
+        QVERIFY(bytes(m_project) == before);
+        QVERIFY(!QFile::exists(fresh));
+    }
+
+    void damagedTrialIsNamed()
+    {
+        const QString damaged = m_dir.filePath(QStringLiteral("damaged.frontier"));
+        QVERIFY(QFile::copy(m_project, damaged));
+        {
+            frontier::store::Database db(damaged.toStdString(),
+                                         frontier::store::Database::Mode::ReadWrite);
+            db.exec("UPDATE trials SET config = '{}' WHERE id = (SELECT min(id) FROM trials)");
+        }
+        const Result r
+            = frontierRun({QStringLiteral("study"), QStringLiteral("trials"),
+                           QStringLiteral("--project"), damaged, QStringLiteral("--study"),
+                           QStringLiteral("runner"), QStringLiteral("--csv")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("damaged.frontier: damaged trial") && r.err.count('\n') == 1,
+                 r.err.constData());
     }
 
     void errorsAreOneLine()

@@ -29,8 +29,8 @@ int toInt(double v, const std::string &type, const std::string &key, int minValu
 void checkKnownKeys(const Attributes &a, const std::string &type,
                     std::initializer_list<const char *> known)
 {
-    for (const auto &[key, value] : a) {
-        (void)value;
+    for (const auto &entry : a) {
+        const std::string &key = entry.first; // a structured binding is not capturable in clang 14
         if (std::none_of(known.begin(), known.end(), [&](const char *k) { return key == k; }))
             throw Error(type, "unknown " + quoted(key));
     }
