@@ -6,6 +6,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
 #include <utility>
 
 namespace frontier::store {
@@ -35,7 +38,7 @@ Database::Database(const std::string &path, Mode mode)
     }
     sqlite3_extended_result_codes(m_db, 1);
     // Another process may hold the write lock for a moment (a batch run beside the GUI).
-    sqlite3_busy_timeout(m_db, 10000);
+    sqlite3_busy_timeout(m_db, kBusyTimeoutMs);
 }
 
 Database::~Database()
@@ -48,6 +51,7 @@ Database::Database(Database &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr))
     , m_path(std::move(other.m_path))
     , m_mode(other.m_mode)
+    , m_failedBusy(other.m_failedBusy)
 {}
 
 Database &Database::operator=(Database &&other) noexcept
@@ -58,6 +62,7 @@ Database &Database::operator=(Database &&other) noexcept
         m_db = std::exchange(other.m_db, nullptr);
         m_path = std::move(other.m_path);
         m_mode = other.m_mode;
+        m_failedBusy = other.m_failedBusy;
     }
     return *this;
 }
@@ -109,9 +114,29 @@ void Database::fail(const std::string &what) const
     const int code = sqlite3_errcode(m_db);
     std::string message = sqlite3_errmsg(m_db);
     const int primary = code & 0xff;
+    m_failedBusy = primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
     if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
         message = "the project file is damaged or not a Frontier project (" + message + ")";
     throw Error(m_path, what + ": " + message);
+}
+
+void Database::retryWhileBusy(const std::function<void()> &work)
+{
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    auto pause = std::chrono::milliseconds(2);
+    for (;;) {
+        m_failedBusy = false;
+        try {
+            work();
+            return;
+        } catch (const Error &) {
+            if (!m_failedBusy || Clock::now() + pause > deadline)
+                throw;
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(100));
+    }
 }
 
 } // namespace frontier::store

@@ -100,6 +100,24 @@ const char *const kMigrations[] = {
     "  started TEXT NOT NULL DEFAULT " FRONTIER_NOW ");"
     "CREATE INDEX runs_by_study ON runs (study_id);"
     "ALTER TABLE output_caches ADD COLUMN isa TEXT;",
+
+    // 4: processes computing the project at once share the work
+    // (docs/decisions/0010-writer-leases.md): each registers as a worker, leases the asset
+    // it computes and claims the trials it evaluates.
+    "CREATE TABLE workers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  host TEXT NOT NULL,"
+    "  pid INTEGER NOT NULL,"
+    "  process_start INTEGER NOT NULL DEFAULT 0," // ticks since boot (Linux); 0: unknown
+    "  started TEXT NOT NULL DEFAULT " FRONTIER_NOW ","
+    "  heartbeat INTEGER NOT NULL);" // Unix seconds, renewed while the worker lives
+    "CREATE TABLE leases ("
+    "  resource TEXT PRIMARY KEY,"
+    "  worker_id INTEGER NOT NULL REFERENCES workers (id) ON DELETE CASCADE,"
+    "  acquired TEXT NOT NULL DEFAULT " FRONTIER_NOW ") WITHOUT ROWID;"
+    "CREATE INDEX leases_by_worker ON leases (worker_id);"
+    "ALTER TABLE trials ADD COLUMN worker_id INTEGER REFERENCES workers (id) ON DELETE SET NULL;"
+    "CREATE INDEX trials_by_worker ON trials (worker_id);",
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == size_t(kCurrentVersion),
@@ -201,9 +219,18 @@ void migrate(Database &db, int fromVersion, int toVersion)
 std::string backup(Database &db, int version)
 {
     const std::string base = db.path() + ".v" + std::to_string(version) + ".bak";
+    // The name is reserved by creating the file exclusively, so that processes migrating
+    // the same file at once never write into one backup.
     std::string target = base;
-    for (int i = 1; fileExists(target); ++i)
+    for (int i = 1;; ++i) {
+        if (std::FILE *f = std::fopen(target.c_str(), "wbx")) {
+            std::fclose(f);
+            break;
+        }
+        if (!fileExists(target))
+            throw Error(db.path(), "cannot create the backup " + target);
         target = base + "." + std::to_string(i);
+    }
 
     Database copy(target, Database::Mode::Create);
     sqlite3_backup *b = sqlite3_backup_init(copy.handle(), "main", db.handle(), "main");
