@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 namespace frontier::store::schema {
 
@@ -149,13 +148,19 @@ FileState inspect(const std::string &path)
     if (size == 0)
         return state; // SQLite reads a zero-length file as an empty database
 
+    // The header is read through SQLite's own handle of the file: a descriptor opened and
+    // closed here would drop the locks that other connections of this process hold on it
+    // (POSIX locks belong to the process), and another process could then take the file
+    // for unused and delete its WAL under them.
+    Database db(path, Database::Mode::ReadOnly);
     unsigned char header[100] = {};
     {
-        std::ifstream in(path, std::ios::binary);
-        if (!in)
+        sqlite3_file *file = nullptr;
+        if (sqlite3_file_control(db.handle(), "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK
+            || !file || !file->pMethods)
             throw Error(path, "cannot open for reading");
-        in.read(reinterpret_cast<char *>(header), sizeof header);
-        if (size_t(in.gcount()) < sizeof header && size >= sizeof header)
+        const int rc = file->pMethods->xRead(file, header, int(sizeof header), 0);
+        if (rc != SQLITE_OK && !(rc == SQLITE_IOERR_SHORT_READ && size < sizeof header))
             throw Error(path, "cannot read the file header");
     }
     static const char magic[] = "SQLite format 3"; // and a NUL: 16 bytes
@@ -193,7 +198,6 @@ FileState inspect(const std::string &path)
                                   + "-byte pages)");
     }
 
-    Database db(path, Database::Mode::ReadOnly);
     state.version = int(db.queryInt("PRAGMA user_version"));
     state.applicationId = int32_t(db.queryInt("PRAGMA application_id"));
     state.empty = db.queryInt("SELECT count(*) FROM sqlite_master") == 0;
