@@ -235,12 +235,40 @@ int sweepProject(const CommandParser &p, const std::vector<double> &taus, const 
     }
     study::StudyAssets assets(spec, project);
     assets.prepareData();
+    const study::AssetNeeds needs = study::AssetNeeds::of({t});
+    // The curve comes from what the study stored. A model missing from the project file
+    // (its models table emptied, or another file) would have to be trained again, which
+    // takes far longer than a sweep: that needs --recompute, and is said before it starts.
+    const bool recompute = p.isSet(QStringLiteral("recompute"));
+    const bool tty = stderrIsTerminal();
+    auto say = [tty](const std::string &line) {
+        std::fprintf(stderr, "%ssweep: %s\n", tty ? "\r\033[K" : "", line.c_str());
+    };
+    for (const std::string &m : needs.models) {
+        const study::ModelSpec *ms = spec.model(m);
+        const std::string stored = assets.storedModelName(m);
+        if (!ms || !ms->trained() || project.findModel(stored))
+            continue;
+        if (!recompute)
+            throw Error(project.path(),
+                        std::string("model '")
+                            .append(stored)
+                            .append("' of study '")
+                            .append(name)
+                            .append("' is not in the project file; sweep reads the study's "
+                                    "cached outputs (give --recompute to train the model again "
+                                    "and store it)"));
+        say(std::string("model ")
+                .append(stored)
+                .append(" is not in the project file: training it again (recipe ")
+                .append(ms->recipe)
+                .append(") and storing it"));
+    }
     Progress progress;
     {
         ProgressPrinter printer(QStringLiteral("sweep"), progress);
-        const study::AssetNeeds needs = study::AssetNeeds::of({t});
         progress.reset(assets.plannedUnits(needs));
-        assets.prepare(needs, &progress);
+        assets.prepare(needs, &progress, say);
     }
     const study::TrialEvaluator evaluator(assets.data());
     printCurve(policy::sweep(evaluator.build(t), taus, 0), p.isSet(QStringLiteral("json")));
@@ -262,7 +290,10 @@ int runSweep(const QStringList &args)
                        "Scores are float32 [N, classes] softmax probabilities, labels int [N]; "
                        "energy_pj = E_RED + escalated * E_FULL per sample on average. For hi, "
                        "--scores LOCAL.npy,REMOTE.npy and --decision choose the offload module "
-                       "(lr is fitted on --fit-scores/--fit-labels, else on the data itself)."));
+                       "(lr is fitted on --fit-scores/--fit-labels, else on the data itself). "
+                       "A variant missing from the caches is run (and stored), and said on "
+                       "stderr; a model missing from the project file is refused unless "
+                       "--recompute trains it again."));
     p.addOption(QStringLiteral("policy"), QStringLiteral("ari or hi"), QStringLiteral("P"),
                 QStringLiteral("ari"));
     p.addOption(QStringLiteral("taus"), QStringLiteral("FROM:TO:COUNT or a list"),
@@ -293,6 +324,9 @@ int runSweep(const QStringList &args)
                 QStringLiteral("S"));
     p.addOption(QStringLiteral("fit-labels"), QStringLiteral("hi lr: labels to fit on"),
                 QStringLiteral("Y"));
+    p.addOption(QStringLiteral("recompute"),
+                QStringLiteral("train a model of the study again when the project file no "
+                               "longer holds it (said on stderr before it starts)"));
     p.addOption(QStringLiteral("csv"), QStringLiteral("print CSV (the default)"));
     p.addOption(QStringLiteral("json"), QStringLiteral("print JSON with every metric"));
     if (!p.parse(args))

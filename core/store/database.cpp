@@ -6,7 +6,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <utility>
 
 namespace frontier::store {
@@ -52,7 +55,7 @@ Database::Database(const std::string &path, Mode mode)
         throw Error(path, "cannot open: " + message);
     }
     // Another process may hold the write lock for a moment (a batch run beside the GUI).
-    sqlite3_busy_timeout(m_db, 10000);
+    sqlite3_busy_timeout(m_db, kBusyTimeoutMs);
 }
 
 Database::~Database()
@@ -65,6 +68,7 @@ Database::Database(Database &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr))
     , m_path(std::move(other.m_path))
     , m_mode(other.m_mode)
+    , m_failedBusy(other.m_failedBusy)
 {}
 
 Database &Database::operator=(Database &&other) noexcept
@@ -75,6 +79,7 @@ Database &Database::operator=(Database &&other) noexcept
         m_db = std::exchange(other.m_db, nullptr);
         m_path = std::move(other.m_path);
         m_mode = other.m_mode;
+        m_failedBusy = other.m_failedBusy;
     }
     return *this;
 }
@@ -126,9 +131,29 @@ void Database::fail(const std::string &what) const
     const int code = sqlite3_errcode(m_db);
     std::string message = sqlite3_errmsg(m_db);
     const int primary = code & 0xff;
+    m_failedBusy = primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
     if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
         message = "the project file is damaged or not a Frontier project (" + message + ")";
     throw Error(m_path, what + ": " + message);
+}
+
+void Database::retryWhileBusy(const std::function<void()> &work)
+{
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    auto pause = std::chrono::milliseconds(2);
+    for (;;) {
+        m_failedBusy = false;
+        try {
+            work();
+            return;
+        } catch (const Error &) {
+            if (!m_failedBusy || Clock::now() + pause > deadline)
+                throw;
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(100));
+    }
 }
 
 } // namespace frontier::store

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -48,10 +49,22 @@ public:
     // Throws Error naming the file with `what` and the connection's last error message.
     [[noreturn]] void fail(const std::string &what) const;
 
+    // How long a statement waits for another connection's lock (the busy timeout), ms.
+    static constexpr int kBusyTimeoutMs = 10000;
+
+    // Runs `work` and runs it again while it throws because another connection holds a
+    // lock that SQLite's busy handler does not wait for (SQLITE_BUSY or SQLITE_LOCKED at
+    // once: switching to WAL while another process creates the file, a read transaction
+    // that cannot become a write one), with a growing pause, for up to kBusyTimeoutMs in
+    // all. Any other error, or the last busy one, propagates. `work` must leave nothing
+    // half-done when it throws (a Transaction inside it rolls back).
+    void retryWhileBusy(const std::function<void()> &work);
+
 private:
     sqlite3 *m_db = nullptr;
     std::string m_path;
     Mode m_mode = Mode::ReadOnly;
+    mutable bool m_failedBusy = false; // the last fail() was SQLITE_BUSY or SQLITE_LOCKED
 };
 
 } // namespace frontier::store

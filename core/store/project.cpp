@@ -8,6 +8,7 @@
 
 #include <bit>
 #include <cstring>
+#include <filesystem>
 
 // Trials and metrics are in projecttrials.cpp.
 
@@ -17,6 +18,15 @@ namespace {
 
 static_assert(std::endian::native == std::endian::little,
               "output caches are stored as little-endian float32/int32 blobs");
+
+void dropBackup(std::string &backupPath)
+{
+    if (backupPath.empty())
+        return;
+    std::error_code ec;
+    std::filesystem::remove(backupPath, ec);
+    backupPath.clear();
+}
 
 Database openProjectDatabase(const std::string &path, Project::Access access,
                              std::string &backupPath)
@@ -52,24 +62,40 @@ Database openProjectDatabase(const std::string &path, Project::Access access,
         Database source(path, Database::Mode::ReadOnly);
         backupPath = schema::backup(source, state.version);
     }
-    Database db(path, Database::Mode::Create);
-    // Connection settings first: these pragmas do not work inside a transaction. The
-    // writer keeps up to 64 MiB of pages, so big batches do not spill to the WAL early.
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-            " PRAGMA cache_size = -65536");
-    if (state.version < schema::kCurrentVersion) {
-        // Look again under the write lock: another process may have migrated meanwhile.
-        Transaction t(db);
-        const int version = int(db.queryInt("PRAGMA user_version"));
-        const bool empty = db.queryInt("SELECT count(*) FROM sqlite_master") == 0;
-        if (version > schema::kCurrentVersion)
-            throw newer(version);
-        if (version < schema::kCurrentVersion)
-            schema::migrate(db, empty ? 0 : version);
-        t.commit();
+    try {
+        Database db(path, Database::Mode::Create);
+        // Connection settings first: these pragmas do not work inside a transaction. The
+        // writer keeps up to 64 MiB of pages, so big batches do not spill to the WAL
+        // early. Another process may be creating or migrating the file at this moment:
+        // the switch to WAL and the migration wait for it instead of failing.
+        db.retryWhileBusy([&] { db.exec("PRAGMA journal_mode = WAL"); });
+        db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+                " PRAGMA cache_size = -65536");
+        bool migrated = false;
+        if (state.version < schema::kCurrentVersion) {
+            db.retryWhileBusy([&] {
+                // Look again under the write lock: another process may have migrated
+                // meanwhile.
+                Transaction t(db);
+                const int version = int(db.queryInt("PRAGMA user_version"));
+                const bool empty = db.queryInt("SELECT count(*) FROM sqlite_master") == 0;
+                if (version > schema::kCurrentVersion)
+                    throw newer(version);
+                if (version < schema::kCurrentVersion)
+                    schema::migrate(db, empty ? 0 : version);
+                t.commit();
+                migrated = version < schema::kCurrentVersion && !empty;
+            });
+        }
+        if (!migrated)
+            dropBackup(backupPath); // another process migrated it first and kept its own
+        return db;
+    } catch (...) {
+        // The migration was rolled back and the file is as it was: a backup kept by every
+        // failed attempt would only pile up.
+        dropBackup(backupPath);
+        throw;
     }
-    return db;
 }
 
 template<typename T>

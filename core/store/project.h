@@ -87,7 +87,9 @@ public:
     std::vector<TrialRecord> trials(int64_t studyId);
     std::vector<TrialRecord> trials(int64_t studyId, TrialStatus status);
     TrialCounts trialCounts(int64_t studyId);
-    // After a killed run: trials left 'running' go back to 'pending'. Returns how many.
+    // After a killed run: every trial left 'running' goes back to 'pending' (whoever
+    // claimed it; see reclaimDeadWorkers for the one that spares live workers). Returns
+    // how many.
     int resetRunningTrials(int64_t studyId);
     void markTrialRunning(int64_t trialId);
     // Stores the metrics and marks the trial done, atomically.
@@ -95,6 +97,32 @@ public:
     void failTrial(int64_t trialId, const std::string &error);
     // Inserts done trials with their metrics (skipping hashes already present).
     int insertFinishedTrials(int64_t studyId, const std::vector<FinishedTrial> &trials);
+
+    // Workers (docs/decisions/0010-writer-leases.md). Every process computing the project
+    // registers as a worker; an asset (a trained model, a variant's outputs) is computed
+    // under a lease, so that a second process waits for it instead of computing it again,
+    // and trials are claimed in batches, so that each is evaluated once. A worker whose
+    // process is gone (its pid no longer runs on this host, or runs another program) or
+    // whose heartbeat is older than liveness::kStaleSeconds is dead: reclaiming it drops
+    // its row and its leases and puts the trials it claimed back to pending.
+    int64_t registerWorker(); // this process; returns the worker id
+    void heartbeat(int64_t workerId);
+    // Releases the worker's leases and puts the trials it still claims back to pending.
+    void unregisterWorker(int64_t workerId);
+    // Removes the dead workers (returns how many), then puts the trials of `studyId` left
+    // running by no live worker back to pending (0: no study).
+    int reclaimDeadWorkers(int64_t studyId = 0);
+    std::vector<WorkerRecord> workers();
+    // True when the worker holds the lease on `resource` (now, or already); false while
+    // a live worker holds it. Dead workers are reclaimed first.
+    bool acquireLease(const std::string &resource, int64_t workerId);
+    void releaseLease(const std::string &resource, int64_t workerId);
+    std::vector<LeaseRecord> leases();
+    // Marks up to `limit` pending trials of the study running for the worker, lowest ids
+    // first; returns them in id order (empty when none is pending).
+    std::vector<ClaimedTrial> claimTrials(int64_t studyId, int64_t workerId, int limit);
+    // Trials of the study running for other workers.
+    int64_t trialsRunningElsewhere(int64_t studyId, int64_t workerId);
 
     // Metrics are stored per trial as one JSON object (metricjson.h): one row per trial
     // keeps storing and scanning a study fast, and SQL can still reach every value.

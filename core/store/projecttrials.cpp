@@ -87,7 +87,7 @@ int Project::resetRunningTrials(int64_t studyId)
 {
     requireWritable("reset trials");
     auto t = begin();
-    sql("UPDATE trials SET status = 'pending', started = NULL"
+    sql("UPDATE trials SET status = 'pending', started = NULL, worker_id = NULL"
         " WHERE study_id = ?1 AND status = 'running'")
         ->bindInt64(1, studyId)
         .execute();
@@ -114,7 +114,7 @@ void Project::finishTrial(int64_t trialId, const MetricValues &metrics)
     requireWritable("finish a trial");
     const std::string json = metricsToJson(metrics);
     auto t = begin();
-    sql("UPDATE trials SET status = 'done', error = NULL, metrics = ?2,"
+    sql("UPDATE trials SET status = 'done', error = NULL, metrics = ?2, worker_id = NULL,"
         " finished = " FRONTIER_NOW_SQL " WHERE id = ?1")
         ->bindInt64(1, trialId)
         .bindText(2, json)
@@ -128,8 +128,8 @@ void Project::failTrial(int64_t trialId, const std::string &error)
 {
     requireWritable("fail a trial");
     auto t = begin();
-    sql("UPDATE trials SET status = 'failed', error = ?2, finished = " FRONTIER_NOW_SQL
-        " WHERE id = ?1")
+    sql("UPDATE trials SET status = 'failed', error = ?2, worker_id = NULL,"
+        " finished = " FRONTIER_NOW_SQL " WHERE id = ?1")
         ->bindInt64(1, trialId)
         .bindText(2, error)
         .execute();

@@ -140,6 +140,33 @@ struct RunRecord
     std::string started;
 };
 
+// A process computing the project (a study run): who it is and when it last said it
+// lives (heartbeat, Unix seconds). See Project::registerWorker.
+struct WorkerRecord
+{
+    int64_t id = 0;
+    std::string host;
+    int64_t pid = 0;
+    int64_t processStart = 0; // the process's start time, clock ticks after boot; 0: unknown
+    std::string started;
+    int64_t heartbeat = 0;
+};
+
+// A worker's exclusive claim on an asset it computes, e.g. "model:mlp@0123456789abcdef".
+struct LeaseRecord
+{
+    std::string resource;
+    int64_t workerId = 0;
+    std::string acquired;
+};
+
+// A trial a worker claimed for evaluation.
+struct ClaimedTrial
+{
+    int64_t id = 0;
+    std::string configHash;
+};
+
 struct FrontRecord
 {
     int64_t id = 0;

@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 namespace frontier::store::schema {
 
@@ -100,6 +99,24 @@ const char *const kMigrations[] = {
     "  started TEXT NOT NULL DEFAULT " FRONTIER_NOW ");"
     "CREATE INDEX runs_by_study ON runs (study_id);"
     "ALTER TABLE output_caches ADD COLUMN isa TEXT;",
+
+    // 4: processes computing the project at once share the work
+    // (docs/decisions/0010-writer-leases.md): each registers as a worker, leases the asset
+    // it computes and claims the trials it evaluates.
+    "CREATE TABLE workers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  host TEXT NOT NULL,"
+    "  pid INTEGER NOT NULL,"
+    "  process_start INTEGER NOT NULL DEFAULT 0," // ticks since boot (Linux); 0: unknown
+    "  started TEXT NOT NULL DEFAULT " FRONTIER_NOW ","
+    "  heartbeat INTEGER NOT NULL);" // Unix seconds, renewed while the worker lives
+    "CREATE TABLE leases ("
+    "  resource TEXT PRIMARY KEY,"
+    "  worker_id INTEGER NOT NULL REFERENCES workers (id) ON DELETE CASCADE,"
+    "  acquired TEXT NOT NULL DEFAULT " FRONTIER_NOW ") WITHOUT ROWID;"
+    "CREATE INDEX leases_by_worker ON leases (worker_id);"
+    "ALTER TABLE trials ADD COLUMN worker_id INTEGER REFERENCES workers (id) ON DELETE SET NULL;"
+    "CREATE INDEX trials_by_worker ON trials (worker_id);",
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == size_t(kCurrentVersion),
@@ -131,13 +148,19 @@ FileState inspect(const std::string &path)
     if (size == 0)
         return state; // SQLite reads a zero-length file as an empty database
 
+    // The header is read through SQLite's own handle of the file: a descriptor opened and
+    // closed here would drop the locks that other connections of this process hold on it
+    // (POSIX locks belong to the process), and another process could then take the file
+    // for unused and delete its WAL under them.
+    Database db(path, Database::Mode::ReadOnly);
     unsigned char header[100] = {};
     {
-        std::ifstream in(path, std::ios::binary);
-        if (!in)
+        sqlite3_file *file = nullptr;
+        if (sqlite3_file_control(db.handle(), "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK
+            || !file || !file->pMethods)
             throw Error(path, "cannot open for reading");
-        in.read(reinterpret_cast<char *>(header), sizeof header);
-        if (size_t(in.gcount()) < sizeof header && size >= sizeof header)
+        const int rc = file->pMethods->xRead(file, header, int(sizeof header), 0);
+        if (rc != SQLITE_OK && !(rc == SQLITE_IOERR_SHORT_READ && size < sizeof header))
             throw Error(path, "cannot read the file header");
     }
     static const char magic[] = "SQLite format 3"; // and a NUL: 16 bytes
@@ -175,7 +198,6 @@ FileState inspect(const std::string &path)
                                   + "-byte pages)");
     }
 
-    Database db(path, Database::Mode::ReadOnly);
     state.version = int(db.queryInt("PRAGMA user_version"));
     state.applicationId = int32_t(db.queryInt("PRAGMA application_id"));
     state.empty = db.queryInt("SELECT count(*) FROM sqlite_master") == 0;
@@ -201,9 +223,18 @@ void migrate(Database &db, int fromVersion, int toVersion)
 std::string backup(Database &db, int version)
 {
     const std::string base = db.path() + ".v" + std::to_string(version) + ".bak";
+    // The name is reserved by creating the file exclusively, so that processes migrating
+    // the same file at once never write into one backup.
     std::string target = base;
-    for (int i = 1; fileExists(target); ++i)
+    for (int i = 1;; ++i) {
+        if (std::FILE *f = std::fopen(target.c_str(), "wbx")) {
+            std::fclose(f);
+            break;
+        }
+        if (!fileExists(target))
+            throw Error(db.path(), "cannot create the backup " + target);
         target = base + "." + std::to_string(i);
+    }
 
     Database copy(target, Database::Mode::Create);
     sqlite3_backup *b = sqlite3_backup_init(copy.handle(), "main", db.handle(), "main");

@@ -14,9 +14,11 @@ class Database;
 // by running all of them from 0, so every step runs on every fresh file. The history:
 //   1  datasets, models (weights inside), studies, trials with their metrics (JSON)
 //   2  output caches, fronts and their members, an index of trials by status
+//   3  runs (which Frontier and CPU computed a study), the ISA of each output cache
+//   4  workers, leases on assets, the worker claiming each running trial
 namespace schema {
 
-constexpr int kCurrentVersion = 3;
+constexpr int kCurrentVersion = 4;
 constexpr int32_t kApplicationId = 0x46524e54; // "FRNT"
 
 // What a file on disk is, read without writing to it.
@@ -40,7 +42,9 @@ void migrate(Database &db, int fromVersion, int toVersion = kCurrentVersion);
 
 // A backup copy of the file as it is (SQLite's online backup, so a WAL is included),
 // at "<path>.v<version>.bak", or with ".1", ".2", ... appended when that exists.
-// Returns the path of the copy. Throws Error naming the file.
+// Returns the path of the copy. Throws Error naming the file. Project removes the copy
+// again when the migration it was made for fails or another process migrated first, so
+// failed attempts leave no backups behind.
 std::string backup(Database &db, int version);
 
 } // namespace schema

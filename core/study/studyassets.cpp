@@ -21,7 +21,9 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace frontier::study {
 
@@ -34,6 +36,34 @@ int storedHead(size_t h, size_t heads)
 {
     return h + 1 == heads ? -1 : int(h);
 }
+
+// Releases a lease when the asset is stored or its computation failed.
+class LeaseGuard
+{
+public:
+    LeaseGuard(store::Project &project, std::string resource, int64_t worker)
+        : m_project(project)
+        , m_resource(std::move(resource))
+        , m_worker(worker)
+    {}
+    ~LeaseGuard()
+    {
+        if (m_worker == 0)
+            return;
+        try {
+            m_project.releaseLease(m_resource, m_worker);
+        } catch (...) {
+            // Reclaimed with the worker when it unregisters or is found gone.
+        }
+    }
+    LeaseGuard(const LeaseGuard &) = delete;
+    LeaseGuard &operator=(const LeaseGuard &) = delete;
+
+private:
+    store::Project &m_project;
+    std::string m_resource;
+    int64_t m_worker;
+};
 
 std::string presetHash(const std::string &name)
 {
@@ -234,16 +264,58 @@ int64_t StudyAssets::plannedUnits(const AssetNeeds &needs)
     return units;
 }
 
+bool StudyAssets::readStoredModel(const std::string &name)
+{
+    const std::string stored = storedModelName(name);
+    const auto record = project().findModel(stored);
+    if (!record)
+        return false;
+    m_models[name] = model::deserializeModel(project().modelBytes(record->id), stored);
+    m_modelIds[name] = record->id;
+    ++m_report.modelsReused;
+    return true;
+}
+
+bool StudyAssets::takeLease(const std::string &resource, const std::string &what,
+                            Progress *progress, const std::function<bool()> &ready,
+                            const std::function<void(const std::string &)> &log)
+{
+    if (m_worker == 0)
+        return true;
+    bool told = false;
+    for (;;) {
+        if (ready())
+            return false;
+        if (project().acquireLease(resource, m_worker))
+            return true;
+        if (!told && log)
+            log("waiting for " + what + ", which another process is computing");
+        told = true;
+        if (progress && progress->cancelRequested())
+            throw Cancelled{};
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
 void StudyAssets::loadModel(const ModelSpec &m, Progress *progress,
                             const std::function<void(const std::string &)> &log)
 {
     const std::string stored = storedModelName(m.name);
-    if (const auto record = project().findModel(stored)) {
-        m_models[m.name] = model::deserializeModel(project().modelBytes(record->id), stored);
-        m_modelIds[m.name] = record->id;
-        ++m_report.modelsReused;
+    if (readStoredModel(m.name))
+        return;
+    const std::string resource = "model:" + stored;
+    if (m.trained()
+        && !takeLease(
+            resource, "model " + stored, progress,
+            [&] { return project().findModel(stored).has_value(); }, log)) {
+        readStoredModel(m.name); // trained and stored by another process
+        if (progress)
+            progress->advance(kTrainUnits);
         return;
     }
+    const LeaseGuard lease(project(), resource, m.trained() ? m_worker : 0);
+    if (readStoredModel(m.name)) // stored before the lease was ours
+        return;
     model::Model loaded;
     if (m.trained()) {
         train::RecipeRun run;
@@ -351,6 +423,18 @@ void StudyAssets::loadOutputs(const std::string &name, const std::string &format
     const int64_t id = modelId(name);
     const size_t heads = m.heads.size();
     const char *splits[] = {kCalibrationSplit, kTestSplit};
+    const std::string resource
+        = "outputs:" + std::to_string(id) + "/" + format + "/" + m_identity.dataset;
+    int64_t leaseHolder = 0;
+    if (!outputsStored(name, format)) {
+        if (takeLease(
+                resource, "variant " + name + "/" + format, progress,
+                [&] { return outputsStored(name, format); }, log))
+            leaseHolder = m_worker;
+        else if (progress)
+            progress->advance(kVariantUnits); // computed and stored by another process
+    }
+    const LeaseGuard lease(project(), resource, leaseHolder);
     if (outputsStored(name, format)) {
         for (const char *split : splits) {
             std::vector<policy::TierOutputs> out;

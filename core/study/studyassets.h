@@ -69,6 +69,13 @@ public:
     const StudyIdentity &identity() const { return m_identity; }
     const data::PreparedData &prepared() const { return m_prepared; }
 
+    // Shares the assets with other processes computing the same project file (a worker
+    // id from store::WorkerSession; 0, the default, computes alone): a model to train or a
+    // variant to run is computed under a lease of this worker, and one leased by another
+    // live worker is waited for, then read from the project file. Results are the same
+    // bits whoever computes them.
+    void setWorker(int64_t workerId) { m_worker = workerId; }
+
     // Progress units that prepare() will spend for `needs`: 200 per model to train,
     // 20 per variant to run (what is in the project file costs nothing).
     int64_t plannedUnits(const AssetNeeds &needs);
@@ -96,6 +103,12 @@ private:
     model::Model trainWithMethod(const ModelSpec &m, train::RecipeRun run,
                                  const std::function<void(const std::string &)> &log);
     void recordTraining(const std::string &model);
+    bool readStoredModel(const std::string &name);
+    // With a worker set: waits until this worker holds the lease on `resource` (true) or
+    // `ready()` says another one has stored the asset (false). Polls for cancellation.
+    bool takeLease(const std::string &resource, const std::string &what, Progress *progress,
+                   const std::function<bool()> &ready,
+                   const std::function<void(const std::string &)> &log);
     bool outputsStored(const std::string &model, const std::string &format);
     void loadOutputs(const std::string &model, const std::string &format, Progress *progress,
                      const std::function<void(const std::string &)> &log);
@@ -113,6 +126,7 @@ private:
     std::map<std::string, int64_t> m_modelIds;
     StudyData m_data;
     AssetReport m_report;
+    int64_t m_worker = 0;
 };
 
 } // namespace frontier::study

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/parallel.h"
 #include "store/project.h"
+#include "store/workersession.h"
 #include "store/writer.h"
 
 #include <QJsonDocument>
@@ -22,6 +23,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <thread>
 
 // The evaluation phase is a two-stage pipeline: the calling thread evaluates batch k+1
 // with oneTBB while store::Writer's thread commits batch k (group commit: one
@@ -43,6 +45,8 @@ struct Unit
     std::vector<size_t> members; // indices into the pending list
     bool family = false;
 };
+
+constexpr int64_t kMinClaim = 16; // trials; fewer only when batchTrials is smaller
 
 using Batch = std::vector<std::pair<int64_t, TrialResult>>; // store trial id, result
 
@@ -81,36 +85,55 @@ std::vector<Unit> makeUnits(const std::vector<PendingTrial> &pending,
     return units;
 }
 
-// Evaluates the pending trials; returns how many were written and whether cancelled.
-std::pair<int64_t, bool> evaluateTrials(const std::string &path,
-                                        const std::vector<PendingTrial> &pending,
+// Evaluates the study's pending trials, claimed batch by batch for `worker` so that other
+// processes running the study at once take the others; returns how many this process
+// wrote and whether it was cancelled. When nothing is left to claim it waits for the
+// trials other live workers still evaluate (taking over those of a worker found gone), so
+// that the front computed afterwards sees every trial.
+std::pair<int64_t, bool> evaluateTrials(store::Project &project, int64_t studyId, int64_t worker,
+                                        const std::map<std::string, const TrialConfig *> &byKey,
                                         const TrialEvaluator &evaluator, const RunOptions &options,
-                                        int64_t &failed)
+                                        int64_t openTrials, int64_t &failed)
 {
-    const std::vector<Unit> units
-        = makeUnits(pending, evaluator, size_t(std::max(1, options.batchTrials)));
+    // Claims of about a sixteenth of the open trials, so that a process starting the study
+    // beside this one finds some left to take; never more than batchTrials.
+    const int batchTrials = int(
+        std::min<int64_t>(std::max(openTrials / 16, kMinClaim), std::max(1, options.batchTrials)));
     Progress *progress = options.progress;
     auto cancelled = [progress] {
         return progress && progress->cancelRequested();
     };
-    store::Writer writer(path);
+    store::Writer writer(project.path());
     std::deque<std::future<void>> inFlight; // at most two batches queued (back-pressure)
     int64_t written = 0;
-    size_t next = 0;
     bool stopped = false;
-    while (next < units.size() && !stopped) {
-        // The next batch: whole units, about batchTrials trials.
-        size_t end = next;
-        size_t trials = 0;
-        while (end < units.size() && (trials == 0 || trials < size_t(options.batchTrials))) {
-            trials += units[end].members.size();
-            ++end;
+    while (!stopped) {
+        if (cancelled()) {
+            stopped = true;
+            break;
         }
-        std::vector<std::vector<TrialResult>> results(end - next);
-        std::vector<char> finished(end - next, 0);
+        // The next batch: about batchTrials trials, cut into whole units.
+        std::vector<PendingTrial> pending;
+        for (const store::ClaimedTrial &c : project.claimTrials(studyId, worker, batchTrials)) {
+            // A trial of another identity (e.g. the dataset changed) stays claimed until
+            // this worker unregisters, and then goes back to pending untouched.
+            const auto it = byKey.find(c.configHash);
+            if (it != byKey.end())
+                pending.push_back({it->second, c.id});
+        }
+        if (pending.empty()) {
+            if (project.trialsRunningElsewhere(studyId, worker) == 0)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            project.reclaimDeadWorkers(studyId);
+            continue;
+        }
+        const std::vector<Unit> units = makeUnits(pending, evaluator, size_t(batchTrials));
+        std::vector<std::vector<TrialResult>> results(units.size());
+        std::vector<char> finished(units.size(), 0);
         tbb::task_group_context context;
         tbb::parallel_for(
-            tbb::blocked_range<size_t>(next, end, 1),
+            tbb::blocked_range<size_t>(0, units.size(), 1),
             [&](const tbb::blocked_range<size_t> &range) {
                 for (size_t u = range.begin(); u != range.end(); ++u) {
                     if (cancelled()) {
@@ -121,24 +144,24 @@ std::pair<int64_t, bool> evaluateTrials(const std::string &path,
                     std::vector<const TrialConfig *> configs;
                     for (size_t i : unit.members)
                         configs.push_back(pending[i].config);
-                    results[u - next]
+                    results[u]
                         = unit.family
                               ? evaluator.evaluateFamily(configs)
                               : std::vector<TrialResult>{evaluator.evaluate(*configs.front())};
-                    finished[u - next] = 1;
+                    finished[u] = 1;
                     if (progress)
                         progress->advance(int64_t(unit.members.size()));
                 }
             },
             context);
         auto batch = std::make_shared<Batch>();
-        for (size_t u = next; u < end; ++u) {
-            if (!finished[u - next]) {
-                stopped = true;
+        for (size_t u = 0; u < units.size(); ++u) {
+            if (!finished[u]) {
+                stopped = true; // its trials go back to pending when the worker unregisters
                 continue;
             }
             for (size_t m = 0; m < units[u].members.size(); ++m) {
-                TrialResult &r = results[u - next][m];
+                TrialResult &r = results[u][m];
                 failed += r.ok ? 0 : 1;
                 batch->push_back({pending[units[u].members[m]].id, std::move(r)});
             }
@@ -151,7 +174,6 @@ std::pair<int64_t, bool> evaluateTrials(const std::string &path,
             inFlight.front().get(); // rethrows a write error
             inFlight.pop_front();
         }
-        next = end;
         stopped = stopped || cancelled();
     }
     writer.flush();
@@ -182,6 +204,10 @@ RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
     report.studyId = project.createStudy(spec.name, canonicalJson(spec.toJson()));
     project.setStudyStatus(report.studyId, store::StudyStatus::Running);
     project.recordRun(report.studyId, activeThreads());
+    // Other processes may run the same study on this file at once: they share the assets
+    // and the trials through this worker's leases and claims.
+    const store::WorkerSession worker(m_path);
+    assets.setWorker(worker.id());
     try {
         log("data: " + assets.prepared().description);
         for (const ModelSpec &m : spec.models)
@@ -207,40 +233,45 @@ RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
             }
             project.addTrials(report.studyId, configs);
         }
-        project.resetRunningTrials(report.studyId);
+        // Trials left running by a killed run go back to pending; those of live workers
+        // are theirs.
+        project.reclaimDeadWorkers(report.studyId);
         checkCancel();
-        std::vector<PendingTrial> pending;
-        std::vector<TrialConfig> pendingConfigs;
-        for (const store::TrialRecord &r :
-             project.trials(report.studyId, store::TrialStatus::Pending)) {
-            const auto it = byKey.find(r.configHash);
-            if (it != byKey.end()) {
-                pending.push_back({it->second, r.id});
-                pendingConfigs.push_back(*it->second);
+        // What is not done yet: pending, or running in another process that may still be
+        // found gone (its trials then need this process's assets too).
+        std::vector<TrialConfig> openConfigs;
+        for (const store::TrialStatus status :
+             {store::TrialStatus::Pending, store::TrialStatus::Running}) {
+            for (const store::TrialRecord &r : project.trials(report.studyId, status)) {
+                const auto it = byKey.find(r.configHash);
+                if (it != byKey.end())
+                    openConfigs.push_back(*it->second);
             }
         }
-        report.reused = report.trials - int64_t(pending.size());
-        log("trials: " + std::to_string(report.trials) + " (" + std::to_string(pending.size())
+        report.reused = report.trials - int64_t(openConfigs.size());
+        log("trials: " + std::to_string(report.trials) + " (" + std::to_string(openConfigs.size())
             + " to compute)");
 
-        const AssetNeeds needs = AssetNeeds::of(pendingConfigs);
+        const AssetNeeds needs = AssetNeeds::of(openConfigs);
         if (options.progress) {
-            options.progress->reset(assets.plannedUnits(needs) + int64_t(pending.size()));
+            options.progress->reset(assets.plannedUnits(needs) + int64_t(openConfigs.size()));
         }
         assets.prepare(needs, options.progress, log);
         report.assets = assets.report();
 
         const TrialEvaluator evaluator(assets.data());
         const auto [written, stopped]
-            = evaluateTrials(m_path, pending, evaluator, options, report.failed);
+            = evaluateTrials(project, report.studyId, worker.id(), byKey, evaluator, options,
+                             int64_t(openConfigs.size()), report.failed);
         report.computed = written;
         if (stopped) {
             project.setStudyStatus(report.studyId, store::StudyStatus::Cancelled);
             report.status = "cancelled";
         } else {
-            // The front changes only when trials were added.
+            // The front changes only when trials were added (by this process or another
+            // one running the study at the same time).
             const std::string objectives = objectivesToString(spec.objectives);
-            if (written > 0 || !project.findFront(report.studyId, objectives))
+            if (!openConfigs.empty() || !project.findFront(report.studyId, objectives))
                 storeFront(project, report.studyId, spec.objectives, spec.constraints);
             const store::FrontRecord stored = *project.findFront(report.studyId, objectives);
             report.frontSize = int64_t(stored.trialIds.size());

@@ -61,6 +61,13 @@ struct RunReport
 //     computes;
 //  5. stores the front of the spec's objectives over the trials meeting its constraints.
 //
+// Several processes may run the same study on one project file at once: each registers
+// as a worker (store::WorkerSession), trains a model or runs a variant only under a lease
+// (the others wait, then read it), and evaluates only the trials it claimed; a run that
+// is done with its claims waits for the trials others still evaluate before storing the
+// front. A killed process's leases and claims are reclaimed by the next run
+// (docs/decisions/0010-writer-leases.md). RunReport counts what this process did.
+//
 // A second run of the same spec computes nothing; a run after a kill computes exactly
 // the missing trials, with results identical to an uninterrupted run, for any number of
 // threads. Progress units: 200 per model to train, 20 per variant to run, 1 per trial.

@@ -61,6 +61,8 @@ private Q_SLOTS:
     void init();
     void newerSchemaIsRefusedAndUntouched();
     void olderSchemaIsMigratedAfterABackup();
+    void version3GainsWorkers();
+    void failedMigrationsLeaveNoBackups();
     void damagedFilesGiveAClearError_data();
     void damagedFilesGiveAClearError();
     void corruptPageIsFound();
@@ -174,6 +176,75 @@ void TestProjectFile::olderSchemaIsMigratedAfterABackup()
                 QString::fromStdString(path("second.frontier") + ".v1.bak"));
     Project second(path("second.frontier"));
     QCOMPARE(second.backupPath(), path("second.frontier") + ".v1.bak.1");
+}
+
+void TestProjectFile::version3GainsWorkers()
+{
+    const std::string file = path();
+    {
+        // A version-3 file with a trial left running by a killed run.
+        Database db(file, Database::Mode::Create);
+        db.exec("PRAGMA journal_mode = WAL");
+        Transaction t(db);
+        schema::migrate(db, 0, 3);
+        db.exec("INSERT INTO studies (name, spec) VALUES ('old', '{}');"
+                "INSERT INTO trials (study_id, config_hash, config, status)"
+                " VALUES (1, 'a', '{}', 'running'), (1, 'b', '{}', 'done')");
+        t.commit();
+    }
+    Project p(file);
+    QCOMPARE(p.schemaVersion(), 4);
+    QCOMPARE(p.backupPath(), file + ".v3.bak");
+    QVERIFY(p.workers().empty());
+    QVERIFY(p.leases().empty());
+    // The running trial has no worker: it goes back to pending; the done one stays done.
+    p.reclaimDeadWorkers(1);
+    const TrialCounts counts = p.trialCounts(1);
+    QCOMPARE(counts.pending, int64_t(1));
+    QCOMPARE(counts.done, int64_t(1));
+    const int64_t w = p.registerWorker();
+    QCOMPARE(p.claimTrials(1, w, 10).size(), size_t(1));
+    QVERIFY(p.acquireLease("model:m", w));
+    QCOMPARE(p.integrityCheck(), std::string("ok"));
+    Statement fk(p.database(), "PRAGMA foreign_key_check");
+    QVERIFY(!fk.step()); // no row: every reference holds
+}
+
+void TestProjectFile::failedMigrationsLeaveNoBackups()
+{
+    const std::string file = path();
+    {
+        // A version-3 file that migration 4 cannot take: a table of that name is there.
+        Database db(file, Database::Mode::Create);
+        db.exec("PRAGMA journal_mode = WAL");
+        Transaction t(db);
+        schema::migrate(db, 0, 3);
+        db.exec("CREATE TABLE leases (x);"
+                "INSERT INTO studies (name, spec) VALUES ('old', '{}')");
+        t.commit();
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    const std::vector<uint8_t> before = bytesOf(file);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        try {
+            Project p(file);
+            QFAIL("the migration went through");
+        } catch (const Error &e) {
+            QVERIFY2(std::string(e.what()).find("leases") != std::string::npos, e.what());
+        }
+    }
+    QVERIFY(bytesOf(file) == before);
+    const QStringList entries = QDir(m_dir->path()).entryList(QDir::Files);
+    for (const QString &e : entries)
+        QVERIFY2(!e.contains(QLatin1String(".bak")), qPrintable(entries.join(QLatin1Char(' '))));
+    // A successful attempt afterwards keeps exactly one backup.
+    {
+        Database db(file, Database::Mode::ReadWrite);
+        db.exec("DROP TABLE leases");
+    }
+    Project p(file);
+    QCOMPARE(p.schemaVersion(), schema::kCurrentVersion);
+    QCOMPARE(QDir(m_dir->path()).entryList({QStringLiteral("*.bak*")}, QDir::Files).size(), 1);
 }
 
 void TestProjectFile::damagedFilesGiveAClearError_data()

@@ -4,6 +4,7 @@
 
 #include "data/npy.h"
 #include "store/database.h"
+#include "store/project.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -349,6 +350,56 @@ private Q_SLOTS:
         // τ = 1 sends (almost) everything to the full model: fidelity near 1.
         QVERIFY(lines.last().split(QLatin1Char(',')).at(2).toDouble() > 0.99);
         QVERIFY(!r.err.contains("ran ")); // no inference: everything came from the cache
+    }
+
+    void sweepRefusesToRetrainSilently()
+    {
+        // A copy of the project whose models were deleted (their output caches go with
+        // them): the curve would need the model trained again.
+        const QString copy = m_dir.filePath(QStringLiteral("nomodels.frontier"));
+        QVERIFY(QFile::copy(m_project, copy));
+        {
+            frontier::store::Project p(copy.toStdString());
+            p.database().exec("DELETE FROM models");
+            QVERIFY(p.models().empty());
+        }
+        const QStringList args{QStringLiteral("sweep"),
+                               QStringLiteral("--project"),
+                               copy,
+                               QStringLiteral("--study"),
+                               QStringLiteral("runner"),
+                               QStringLiteral("--policy"),
+                               QStringLiteral("ari"),
+                               QStringLiteral("--variants"),
+                               QStringLiteral("mlp/int4,mlp/fp32"),
+                               QStringLiteral("--taus"),
+                               QStringLiteral("0:1:11")};
+        const Result refused = frontierRun(args);
+        QCOMPARE(refused.exitCode, 1);
+        QCOMPARE(refused.err.count('\n'), 1);
+        QVERIFY2(refused.err.contains("model 'mlp@"), refused.err.constData());
+        QVERIFY2(refused.err.contains("--recompute"), refused.err.constData());
+        QVERIFY(refused.out.isEmpty());
+        {
+            frontier::store::Project p(copy.toStdString(),
+                                       frontier::store::Project::Access::ReadOnly);
+            QVERIFY(p.models().empty()); // nothing was written
+        }
+        // With --recompute it is said on stderr, before the training, and stored.
+        const Result recomputed = frontierRun(QStringList(args) << QStringLiteral("--recompute"));
+        QVERIFY2(recomputed.exitCode == 0, recomputed.err.constData());
+        QCOMPARE(csvLines(recomputed.out).size(), 12);
+        const qsizetype said = recomputed.err.indexOf("sweep: model mlp@");
+        const qsizetype trained = recomputed.err.indexOf("sweep: trained mlp");
+        QVERIFY2(said >= 0 && trained > said, recomputed.err.constData());
+        QVERIFY2(recomputed.err.contains("training it again"), recomputed.err.constData());
+        QVERIFY2(recomputed.err.contains("sweep: ran mlp/int4"), recomputed.err.constData());
+        frontier::store::Project p(copy.toStdString(), frontier::store::Project::Access::ReadOnly);
+        QCOMPARE(p.models().size(), size_t(1));
+        // The same curve as from the original project's caches.
+        const Result original = frontierRun(QStringList(args).replaceInStrings(copy, m_project));
+        QVERIFY2(original.exitCode == 0, original.err.constData());
+        QCOMPARE(recomputed.out, original.out);
     }
 
     void sweepOwnScores()

@@ -344,7 +344,10 @@ void TestStudy::runStudyFromGui()
     QVERIFY(ticks >= 20); // the run lasted long enough to measure anything
     qInfo("study ran %lld ms; %d timer ticks; worst lateness %lld ms", run->elapsedMs(), ticks,
           worst);
-    QVERIFY2(worst < 100, qPrintable(QStringLiteral("event loop stalled %1 ms").arg(worst)));
+    // Work on the GUI thread would stall it for most of the run (about 2 s); on a busy
+    // 2-core machine the scheduler alone delays a tick by 100 ms and more, so the bound is
+    // what tells the two apart, not a speed figure.
+    QVERIFY2(worst < 500, qPrintable(QStringLiteral("event loop stalled %1 ms").arg(worst)));
 
     // The project lists the study and its results opened.
     QCOMPARE(m_window->project()->studies().size(), 1);
