@@ -232,7 +232,7 @@ std::string backup(Database &db, int version)
             break;
         }
         if (!fileExists(target))
-            throw Error(db.path(), "cannot create the backup " + target);
+            throw Error(db.path(), std::string("cannot create the backup ").append(target));
         target = base + "." + std::to_string(i);
     }
 
