@@ -101,6 +101,7 @@ void printReport(const study::RunReport &rep, bool json)
         o[QStringLiteral("computed")] = double(rep.computed);
         o[QStringLiteral("failed")] = double(rep.failed);
         o[QStringLiteral("reused")] = double(rep.reused);
+        o[QStringLiteral("computed_elsewhere")] = double(rep.computedElsewhere);
         o[QStringLiteral("models_trained")] = rep.assets.modelsTrained;
         o[QStringLiteral("models_reused")] = rep.assets.modelsReused;
         o[QStringLiteral("variants_run")] = rep.assets.outputsComputed;
@@ -112,13 +113,18 @@ void printReport(const study::RunReport &rep, bool json)
         printJson(o);
         return;
     }
-    std::printf("study %s: %s in %.1f s: %lld trials, %lld computed (%lld failed), %lld already "
-                "done; models trained %d, reused %d; variants run %d, cached %d; front %lld "
-                "trials\n",
+    const std::string elsewhere = rep.computedElsewhere > 0
+                                      ? std::string(", ")
+                                            .append(std::to_string(rep.computedElsewhere))
+                                            .append(" by another process")
+                                      : std::string();
+    std::printf("study %s: %s in %.1f s: %lld trials, %lld computed (%lld failed)%s, %lld "
+                "already done; models trained %d, reused %d; variants run %d, cached %d; front "
+                "%lld trials\n",
                 rep.study.c_str(), rep.status.c_str(), rep.seconds, (long long)rep.trials,
-                (long long)rep.computed, (long long)rep.failed, (long long)rep.reused,
-                rep.assets.modelsTrained, rep.assets.modelsReused, rep.assets.outputsComputed,
-                rep.assets.outputsReused, (long long)rep.frontSize);
+                (long long)rep.computed, (long long)rep.failed, elsewhere.c_str(),
+                (long long)rep.reused, rep.assets.modelsTrained, rep.assets.modelsReused,
+                rep.assets.outputsComputed, rep.assets.outputsReused, (long long)rep.frontSize);
 }
 
 int runOrResume(const QStringList &args, bool resume)

@@ -25,7 +25,7 @@ struct ProcStat
 ProcStat procStat(int64_t pid)
 {
     ProcStat out;
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::ifstream in(std::string("/proc/").append(std::to_string(pid)).append("/stat"));
     std::string line;
     if (!in || !std::getline(in, line))
         return out;

@@ -2,6 +2,7 @@
 
 #include "database.h"
 #include "statement.h"
+#include "transaction.h"
 
 #include "common/error.h"
 #include "common/fileutil.h"
@@ -198,9 +199,14 @@ FileState inspect(const std::string &path)
                                   + "-byte pages)");
     }
 
-    state.version = int(db.queryInt("PRAGMA user_version"));
-    state.applicationId = int32_t(db.queryInt("PRAGMA application_id"));
-    state.empty = db.queryInt("SELECT count(*) FROM sqlite_master") == 0;
+    // One snapshot: another process may be creating the schema at this moment.
+    db.retryWhileBusy([&] {
+        Transaction t(db, Transaction::Kind::Deferred);
+        state.version = int(db.queryInt("PRAGMA user_version"));
+        state.applicationId = int32_t(db.queryInt("PRAGMA application_id"));
+        state.empty = db.queryInt("SELECT count(*) FROM sqlite_master") == 0;
+        t.commit();
+    });
     if (state.applicationId != kApplicationId && !(state.applicationId == 0 && state.empty)) {
         throw Error(path, "not a Frontier project file (an SQLite database of another "
                           "program)");
@@ -232,7 +238,7 @@ std::string backup(Database &db, int version)
             break;
         }
         if (!fileExists(target))
-            throw Error(db.path(), "cannot create the backup " + target);
+            throw Error(db.path(), std::string("cannot create the backup ").append(target));
         target = base + "." + std::to_string(i);
     }
 

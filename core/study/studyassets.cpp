@@ -289,7 +289,9 @@ bool StudyAssets::takeLease(const std::string &resource, const std::string &what
         if (project().acquireLease(resource, m_worker))
             return true;
         if (!told && log)
-            log("waiting for " + what + ", which another process is computing");
+            log(std::string("waiting for ")
+                    .append(what)
+                    .append(", which another process is computing"));
         told = true;
         if (progress && progress->cancelRequested())
             throw Cancelled{};
@@ -303,10 +305,10 @@ void StudyAssets::loadModel(const ModelSpec &m, Progress *progress,
     const std::string stored = storedModelName(m.name);
     if (readStoredModel(m.name))
         return;
-    const std::string resource = "model:" + stored;
+    const std::string resource = std::string("model:").append(stored);
     if (m.trained()
         && !takeLease(
-            resource, "model " + stored, progress,
+            resource, std::string("model ").append(stored), progress,
             [&] { return project().findModel(stored).has_value(); }, log)) {
         readStoredModel(m.name); // trained and stored by another process
         if (progress)
@@ -423,12 +425,16 @@ void StudyAssets::loadOutputs(const std::string &name, const std::string &format
     const int64_t id = modelId(name);
     const size_t heads = m.heads.size();
     const char *splits[] = {kCalibrationSplit, kTestSplit};
-    const std::string resource
-        = "outputs:" + std::to_string(id) + "/" + format + "/" + m_identity.dataset;
+    const std::string resource = std::string("outputs:")
+                                     .append(std::to_string(id))
+                                     .append("/")
+                                     .append(format)
+                                     .append("/")
+                                     .append(m_identity.dataset);
     int64_t leaseHolder = 0;
     if (!outputsStored(name, format)) {
         if (takeLease(
-                resource, "variant " + name + "/" + format, progress,
+                resource, std::string("variant ").append(name).append("/").append(format), progress,
                 [&] { return outputsStored(name, format); }, log))
             leaseHolder = m_worker;
         else if (progress)

@@ -264,6 +264,8 @@ RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
             = evaluateTrials(project, report.studyId, worker.id(), byKey, evaluator, options,
                              int64_t(openConfigs.size()), report.failed);
         report.computed = written;
+        if (!stopped)
+            report.computedElsewhere = int64_t(openConfigs.size()) - written;
         if (stopped) {
             project.setStudyStatus(report.studyId, store::StudyStatus::Cancelled);
             report.status = "cancelled";

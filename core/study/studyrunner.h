@@ -37,6 +37,9 @@ struct RunReport
     int64_t computed = 0; // evaluated and stored by this run (failed ones included)
     int64_t failed = 0;   // of those, failed (their reason is in the project file)
     int64_t reused = 0;   // already done before this run
+    // Open when this run started and evaluated meanwhile by other processes running the
+    // study on the same project file (computed + computedElsewhere + reused = trials).
+    int64_t computedElsewhere = 0;
     AssetReport assets;
     std::map<std::string, std::string> storedModels; // spec model name -> project file name
     int64_t frontSize = 0; // the spec's objectives over the trials meeting its constraints

@@ -130,6 +130,10 @@ void TestStudyConcurrent::twoRunsShareTheWork()
         QCOMPARE(number(ra, "computed") + number(rb, "computed") + number(ra, "reused")
                      + number(rb, "reused"),
                  m_trials);
+        for (const Result *r : {&ra, &rb})
+            QCOMPARE(number(*r, "computed") + number(*r, "computed_elsewhere")
+                         + number(*r, "reused"),
+                     m_trials);
         // Both report the front over every trial.
         QCOMPARE(number(ra, "front_size"), number(rb, "front_size"));
         QVERIFY(number(ra, "front_size") > 0);
