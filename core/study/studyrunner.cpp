@@ -178,10 +178,16 @@ RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
     assets.prepareData();
     const std::vector<TrialConfig> trials = resolveTrials(spec);
     store::Project project(m_path, store::Project::Access::ReadWrite);
-    assets.attach(project);
-    report.studyId = project.createStudy(spec.name, canonicalJson(spec.toJson()));
-    project.setStudyStatus(report.studyId, store::StudyStatus::Running);
-    project.recordRun(report.studyId, activeThreads());
+    {
+        // One transaction: a study that cannot be created (its name taken by another spec)
+        // leaves no dataset behind either.
+        auto start = project.begin();
+        assets.attach(project);
+        report.studyId = project.createStudy(spec.name, canonicalJson(spec.toJson()));
+        project.setStudyStatus(report.studyId, store::StudyStatus::Running);
+        project.recordRun(report.studyId, activeThreads());
+        start->commit();
+    }
     try {
         log("data: " + assets.prepared().description);
         for (const ModelSpec &m : spec.models)
