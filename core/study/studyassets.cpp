@@ -13,6 +13,7 @@
 #include "intermittent/search.h"
 #include "model/modelfile.h"
 #include "model/onnx/onnximport.h"
+#include "model/recipes.h"
 #include "policy/decisionmodule.h"
 #include "store/project.h"
 #include "train/quanttraining.h"
@@ -173,6 +174,20 @@ void StudyAssets::prepareData()
     for (const std::string &p : presets) {
         if (!p.empty())
             m_identity.presets[p] = presetHash(p);
+    }
+    // A recipe that cannot take this data shows here, before the project file is touched.
+    for (const ModelSpec &m : m_spec.models) {
+        if (!m.trained())
+            continue;
+        model::RecipeOptions options;
+        options.widths = m.widths;
+        options.seed = m.seed;
+        try {
+            model::makeRecipe(m.recipe, m_prepared.train.shape, m_prepared.train.numClasses(),
+                              options);
+        } catch (const Error &e) {
+            failKey("models", "model '" + m.name + "': " + e.what());
+        }
     }
     if (m_project)
         registerDataset();

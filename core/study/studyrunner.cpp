@@ -200,10 +200,16 @@ RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
     assets.prepareData();
     const std::vector<TrialConfig> trials = resolveTrials(spec);
     store::Project project(m_path, store::Project::Access::ReadWrite);
-    assets.attach(project);
-    report.studyId = project.createStudy(spec.name, canonicalJson(spec.toJson()));
-    project.setStudyStatus(report.studyId, store::StudyStatus::Running);
-    project.recordRun(report.studyId, activeThreads());
+    {
+        // One transaction: a study that cannot be created (its name taken by another spec)
+        // leaves no dataset behind either.
+        auto start = project.begin();
+        assets.attach(project);
+        report.studyId = project.createStudy(spec.name, canonicalJson(spec.toJson()));
+        project.setStudyStatus(report.studyId, store::StudyStatus::Running);
+        project.recordRun(report.studyId, activeThreads());
+        start->commit();
+    }
     // Other processes may run the same study on this file at once: they share the assets
     // and the trials through this worker's leases and claims.
     const store::WorkerSession worker(m_path);

@@ -504,7 +504,7 @@ void TestFuzzCli::addKinds()
     // Study specs: the templates in resources/studies, shrunk, and a tiny one; run into a new
     // project and into an existing one.
     {
-        Kind k{QStringLiteral("study-spec"), {}, {}, 40};
+        Kind k{QStringLiteral("study-spec"), {}, {}, 30};
         k.seeds.push_back({{QStringLiteral("spec.json"),
                             readAll(m_assets + QStringLiteral("/tiny.json")), true, Shape::Json},
                            baseProject});

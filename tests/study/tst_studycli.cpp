@@ -468,17 +468,25 @@ private Q_SLOTS:
 
     void failedRunLeavesProjectAsItWas()
     {
-        // The dataset of this spec does not exist: the run fails before it changes the
-        // project file or creates one.
+        // Each of these specs fails before its run starts: it does not change the project
+        // file (nor register its dataset) or create one.
         QFile spec(kSpec);
         QVERIFY(spec.open(QIODevice::ReadOnly));
-        QJsonObject o = QJsonDocument::fromJson(spec.readAll()).object();
-        o[QStringLiteral("dataset")] = QStringLiteral("no-such-dataset");
-        const QString bad = m_dir.filePath(QStringLiteral("nodata.json"));
-        QFile out(bad);
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(QJsonDocument(o).toJson());
-        out.close();
+        const QJsonObject base = QJsonDocument::fromJson(spec.readAll()).object();
+        QJsonObject noData = base;
+        noData[QStringLiteral("name")] = QStringLiteral("nodata");
+        noData[QStringLiteral("dataset")] = QStringLiteral("no-such-dataset");
+        QJsonObject cnnOnTable = base;
+        cnnOnTable[QStringLiteral("name")] = QStringLiteral("cnn");
+        cnnOnTable[QStringLiteral("dataset")] = QStringLiteral("iris");
+        QJsonArray models = cnnOnTable.value(QStringLiteral("models")).toArray();
+        QJsonObject first = models.at(0).toObject();
+        first[QStringLiteral("recipe")] = QStringLiteral("lenet");
+        first.remove(QStringLiteral("widths"));
+        models[0] = first;
+        cnnOnTable[QStringLiteral("models")] = models;
+        QJsonObject nameTaken = base; // "runner" exists with another dataset
+        nameTaken[QStringLiteral("dataset")] = QStringLiteral("iris");
         auto bytes = [](const QString &path) {
             QFile f(path);
             return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
@@ -486,14 +494,28 @@ private Q_SLOTS:
         const QByteArray before = bytes(m_project);
         QVERIFY(!before.isEmpty());
         const QString fresh = m_dir.filePath(QStringLiteral("fresh.frontier"));
-        for (const QString &project : {m_project, fresh}) {
-            const Result r = frontierRun({QStringLiteral("study"), QStringLiteral("run"), bad,
-                                          QStringLiteral("--project"), project});
-            QCOMPARE(r.exitCode, 1);
-            QVERIFY2(r.err.contains("nodata.json") && r.err.count('\n') == 1, r.err.constData());
+        const std::pair<QJsonObject, const char *> cases[]
+            = {{noData, "nodata.json: key 'dataset'"},
+               {cnnOnTable, "cnn.json: key 'models': model 'mlp': recipe lenet"},
+               {nameTaken, "study 'runner' already exists with a different spec"}};
+        for (const auto &[o, expected] : cases) {
+            const QString path
+                = m_dir.filePath(o.value(QStringLiteral("name")).toString() + ".json");
+            QFile out(path);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(QJsonDocument(o).toJson());
+            out.close();
+            for (const QString &project : {m_project, fresh}) {
+                if (project == fresh && o == nameTaken)
+                    continue; // a new project has no study of that name
+                const Result r = frontierRun({QStringLiteral("study"), QStringLiteral("run"), path,
+                                              QStringLiteral("--project"), project});
+                QCOMPARE(r.exitCode, 1);
+                QVERIFY2(r.err.contains(expected) && r.err.count('\n') == 1, r.err.constData());
+            }
+            QVERIFY2(bytes(m_project) == before, qPrintable(path));
+            QVERIFY2(!QFile::exists(fresh), qPrintable(path));
         }
-        QVERIFY(bytes(m_project) == before);
-        QVERIFY(!QFile::exists(fresh));
     }
 
     void damagedTrialIsNamed()
