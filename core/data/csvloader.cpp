@@ -241,7 +241,7 @@ Dataset loadCsv(const std::string &path, const CsvOptions &options)
                 if (!options.dropMissing) {
                     throw Error(path, where(row.line, c) + ": missing value '"
                                           + row.cells[size_t(c)]
-                                          + "' (drop such rows with the dropMissing option)");
+                                          + "' (drop such rows with --drop-missing)");
                 }
                 missing = true;
             }

@@ -175,10 +175,28 @@ void StudyAssets::prepareData()
         if (!p.empty())
             m_identity.presets[p] = presetHash(p);
     }
-    // A recipe that cannot take this data shows here, before the project file is touched.
+    // A recipe that cannot take this data, or a model file that does not load or takes
+    // other input, shows here, before the project file is touched.
+    auto shapeText = [](const model::Shape &s) {
+        std::string t = "[";
+        for (size_t i = 0; i < s.size(); ++i)
+            t.append(i ? ", " : "").append(std::to_string(s[i]));
+        return t.append("]");
+    };
     for (const ModelSpec &m : m_spec.models) {
-        if (!m.trained())
+        if (!m.trained()) {
+            try {
+                model::Model loaded = model::loadAnyModel(m.path);
+                if (loaded.inputShape != m_prepared.train.shape)
+                    throw Error(m.path, "the model takes input " + shapeText(loaded.inputShape)
+                                            + ", the dataset's samples are "
+                                            + shapeText(m_prepared.train.shape));
+                m_preloaded[m.name] = std::move(loaded);
+            } catch (const Error &e) {
+                failKey("models", "model '" + m.name + "': " + e.what());
+            }
             continue;
+        }
         model::RecipeOptions options;
         options.widths = m.widths;
         options.seed = m.seed;
@@ -363,7 +381,10 @@ void StudyAssets::loadModel(const ModelSpec &m, Progress *progress,
         }
         ++m_report.modelsTrained;
     } else {
-        loaded = model::loadAnyModel(m.path);
+        const auto pre = m_preloaded.find(m.name);
+        loaded = pre != m_preloaded.end() ? std::move(pre->second) : model::loadAnyModel(m.path);
+        if (pre != m_preloaded.end())
+            m_preloaded.erase(pre);
         ++m_report.modelsReused;
     }
     if (loaded.name.empty())

@@ -123,6 +123,7 @@ private:
     data::Dataset m_test;        // limited by max_test
     StudyIdentity m_identity;
     std::map<std::string, model::Model> m_models;
+    std::map<std::string, model::Model> m_preloaded; // model files read by prepareData()
     std::map<std::string, int64_t> m_modelIds;
     StudyData m_data;
     AssetReport m_report;

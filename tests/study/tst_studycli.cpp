@@ -485,6 +485,19 @@ private Q_SLOTS:
         first.remove(QStringLiteral("widths"));
         models[0] = first;
         cnnOnTable[QStringLiteral("models")] = models;
+        // A model file that does not load is found before the project is opened too.
+        const QString corrupt = m_dir.filePath(QStringLiteral("corrupt.fmodel"));
+        {
+            QFile f(corrupt);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("FRONTIER-MODEL but not really");
+        }
+        QJsonObject badModel = base;
+        badModel[QStringLiteral("name")] = QStringLiteral("badmodel");
+        QJsonArray badModels = badModel.value(QStringLiteral("models")).toArray();
+        badModels[0] = QJsonObject{{QStringLiteral("name"), QStringLiteral("mlp")},
+                                   {QStringLiteral("path"), corrupt}};
+        badModel[QStringLiteral("models")] = badModels;
         QJsonObject nameTaken = base; // "runner" exists with another dataset
         nameTaken[QStringLiteral("dataset")] = QStringLiteral("iris");
         auto bytes = [](const QString &path) {
@@ -497,6 +510,7 @@ private Q_SLOTS:
         const std::pair<QJsonObject, const char *> cases[]
             = {{noData, "nodata.json: key 'dataset'"},
                {cnnOnTable, "cnn.json: key 'models': model 'mlp': recipe lenet"},
+               {badModel, "badmodel.json: key 'models': model 'mlp': "},
                {nameTaken, "study 'runner' already exists with a different spec"}};
         for (const auto &[o, expected] : cases) {
             const QString path
