@@ -303,7 +303,8 @@ bool StudyAssets::readStoredModel(const std::string &name)
     const auto record = project().findModel(stored);
     if (!record)
         return false;
-    m_models[name] = model::deserializeModel(project().modelBytes(record->id), stored);
+    m_models[name] = model::deserializeModel(project().modelBytes(record->id),
+                                             project().path() + ": model " + stored);
     m_modelIds[name] = record->id;
     ++m_report.modelsReused;
     return true;

@@ -550,6 +550,39 @@ private Q_SLOTS:
                  r.err.constData());
     }
 
+    void damagedStoredModelIsNamed()
+    {
+        // A model stored in a project whose bytes were damaged: the error names the
+        // project file and the model, not only the checksum.
+        const QString damaged = m_dir.filePath(QStringLiteral("damaged-model.frontier"));
+        QVERIFY(QFile::copy(m_project, damaged));
+        {
+            frontier::store::Database db(damaged.toStdString(),
+                                         frontier::store::Database::Mode::ReadWrite);
+            db.exec("UPDATE models SET weights = substr(weights, 1, length(weights) - 9) || "
+                    "x'5a' || substr(weights, length(weights) - 7)");
+        }
+        QFile in(kSpec);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QJsonObject o = QJsonDocument::fromJson(in.readAll()).object();
+        o[QStringLiteral("name")] = QStringLiteral("needs-a-variant");
+        o[QStringLiteral("policies")] = QJsonArray{
+            QJsonObject{{QStringLiteral("kind"), QStringLiteral("single")},
+                        {QStringLiteral("models"), QJsonArray{QStringLiteral("mlp")}},
+                        {QStringLiteral("formats"), QJsonArray{QStringLiteral("int5")}}}};
+        const QString spec = m_dir.filePath(QStringLiteral("needs-a-variant.json"));
+        QFile out(spec);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(QJsonDocument(o).toJson());
+        out.close();
+        const Result r = frontierRun({QStringLiteral("study"), QStringLiteral("run"), spec,
+                                      QStringLiteral("--project"), damaged});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("damaged-model.frontier: model mlp@")
+                     && r.err.contains("checksum mismatch"),
+                 r.err.constData());
+    }
+
     void errorsAreOneLine()
     {
         QFETCH(QStringList, args);
