@@ -457,11 +457,12 @@ int runBench(const QStringList &args)
                     "length x samples/s)\nbeside the popcount limit of this machine (a tight "
                     "loop of independent vector popcounts): %.3g bit/s per core\n\n",
                     popcountLimit);
-        TextTable sc({QStringLiteral("model"), QStringLiteral("format"), QStringLiteral("threads"),
-                      QStringLiteral("bit-ops/s"), QStringLiteral("of popcount limit")});
+        TextTable sc({QStringLiteral("isa"), QStringLiteral("model"), QStringLiteral("format"),
+                      QStringLiteral("threads"), QStringLiteral("bit-ops/s"),
+                      QStringLiteral("of popcount limit")});
         for (const Result &r : results) {
             if (r.bitOpsPerS > 0)
-                sc.addRow({r.model, r.format, QString::number(r.threads),
+                sc.addRow({r.isa, r.model, r.format, QString::number(r.threads),
                            QString::number(r.bitOpsPerS, 'g', 3),
                            percent(r.bitOpsPerS / (popcountLimit * r.threads), 0)});
         }
