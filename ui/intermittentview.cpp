@@ -305,21 +305,7 @@ InferenceReport IntermittentView::simulateTrial(const std::string &modelRef,
     r.simOptions.start_s = trial.intermittent.traceStart_s;
     r.simOptions.timeline = true;
     std::vector<std::string> names;
-    if (trial.kind == policy::PolicyKind::Ee) {
-        const DataFormat format = dataFormatOf(trial.tiers.front().format, where);
-        for (const ExecStage &s : executionStages(m, where)) {
-            r.stages.push_back({s.head, s.layers, format});
-            names.push_back("exit at " + s.head);
-        }
-    } else {
-        const std::vector<ExecLayer> layers = executionLayers(m, where);
-        std::string chain;
-        for (const study::TierRef &t : trial.tiers) {
-            r.stages.push_back({t.format, layers, dataFormatOf(t.format, where)});
-            chain += chain.empty() ? t.format : std::string(", then ").append(t.format);
-            names.push_back(chain + (names.empty() ? " only" : ""));
-        }
-    }
+    r.stages = study::cascadeStages(trial, executionStages(m, where), where, &names);
     checkFitsSram(r.stages.back().layers, r.platform, where);
     return cascadeReport(r, m.name, names); // best(): the longest path, shown first
 }

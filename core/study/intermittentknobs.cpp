@@ -281,22 +281,10 @@ std::vector<std::pair<std::string, double>> cascadeMetrics(const StudyData &data
         request.search = trial.intermittent.search;
         request.simOptions.start_s = trial.intermittent.traceStart_s;
         const std::string &model = trial.tiers.front().model;
-        if (trial.kind == policy::PolicyKind::Ee) {
-            const auto stages = data.intermittentStages.find(model);
-            if (stages == data.intermittentStages.end())
-                throw Error(where, "no intermittent data for " + model);
-            const DataFormat format = dataFormatOf(trial.tiers.front().format, where);
-            for (const ExecStage &s : stages->second)
-                request.stages.push_back({s.head, s.layers, format});
-        } else {
-            for (const TierRef &tier : trial.tiers) {
-                const auto layers = data.intermittentLayers.find(tier.model);
-                if (layers == data.intermittentLayers.end())
-                    throw Error(where, "no intermittent data for " + tier.model);
-                request.stages.push_back(
-                    {tier.format, layers->second, dataFormatOf(tier.format, where)});
-            }
-        }
+        const auto stages = data.intermittentStages.find(model);
+        if (stages == data.intermittentStages.end())
+            throw Error(where, "no intermittent data for " + model);
+        request.stages = cascadeStages(trial, stages->second, where);
         return simulateCascade(request);
     };
     std::shared_ptr<const CascadeOutcome> outcome;
@@ -316,6 +304,35 @@ std::vector<std::pair<std::string, double>> cascadeMetrics(const StudyData &data
 }
 
 } // namespace
+
+std::vector<intermittent::CascadeStage> cascadeStages(
+    const TrialConfig &trial, const std::vector<intermittent::ExecStage> &stages,
+    const std::string &where, std::vector<std::string> *pathNames)
+{
+    using namespace intermittent;
+    std::vector<CascadeStage> out;
+    if (trial.kind == policy::PolicyKind::Ee) {
+        const DataFormat format = dataFormatOf(trial.tiers.front().format, where);
+        for (const ExecStage &s : stages) {
+            out.push_back({s.head, s.layers, format});
+            if (pathNames)
+                pathNames->push_back("exit at " + s.head);
+        }
+        return out;
+    }
+    std::vector<ExecLayer> layers;
+    for (const ExecStage &s : stages)
+        layers.insert(layers.end(), s.layers.begin(), s.layers.end());
+    std::string chain;
+    for (const TierRef &tier : trial.tiers) {
+        out.push_back({tier.format, layers, dataFormatOf(tier.format, where)});
+        if (pathNames) {
+            chain += chain.empty() ? tier.format : std::string(", then ").append(tier.format);
+            pathNames->push_back(pathNames->empty() ? chain + " only" : chain);
+        }
+    }
+    return out;
+}
 
 std::shared_ptr<const intermittent::CascadeOutcome> CascadeCache::get(
     const std::string &key, const std::function<intermittent::CascadeOutcome()> &make)

@@ -67,6 +67,15 @@ void intermittentSpecToJson(const IntermittentSpec &spec, QJsonObject &policy);
 // path taken finishes.
 const std::vector<std::string> &intermittentMetricNames();
 
+// The stages an ARI or EE trial on harvested power runs, from its model's execution stages
+// (intermittent::executionStages): ARI, the whole model in each tier's format; EE, one
+// stage per head in the trial's format. `pathNames` receives the name of each path a
+// sample can take ("int8 only", "int8, then q1.15"; "exit at exit1", ...). Throws Error
+// naming `where` for a format the vector unit does not run.
+std::vector<intermittent::CascadeStage> cascadeStages(
+    const TrialConfig &trial, const std::vector<intermittent::ExecStage> &stages,
+    const std::string &where, std::vector<std::string> *pathNames = nullptr);
+
 // The simulated paths of ARI / EE trials, shared by trials that differ in τ only.
 // Thread-safe.
 class CascadeCache
