@@ -79,7 +79,7 @@ private Q_SLOTS:
         const CsvOptions strict = labelled("last");
         FRONTIER_VERIFY_ERROR(loadCsv(path, strict),
                               ({QString::fromStdString(path), "row 24, column 6",
-                                "missing value '?'", "dropMissing"}));
+                                "missing value '?'", "--drop-missing"}));
 
         CsvOptions dropped = strict;
         dropped.dropMissing = true;
