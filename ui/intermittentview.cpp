@@ -256,29 +256,13 @@ IntermittentView *IntermittentView::forTrial(JobsDock *jobs, const std::string &
     return view;
 }
 
-namespace {
-
-void applyKnobs(const study::IntermittentKnobs &k, Capacitor &capacitor, Harvester &harvester)
-{
-    if (!std::isnan(k.capacitor_mF))
-        capacitor.capacitance_F = k.capacitor_mF * 1e-3;
-    if (!std::isnan(k.margin))
-        capacitor.margin = k.margin;
-    if (k.harvester.size() > 4 && k.harvester.substr(k.harvester.size() - 4) == ".csv")
-        harvester = Harvester::loadTrace(k.harvester);
-    else if (k.harvester != "rc")
-        harvester = Harvester::constant(parsePower_W(k.harvester, "harvester"));
-}
-
-} // namespace
-
 InferenceReport IntermittentView::simulate(const std::string &modelRef, const std::string &format,
                                            const std::string &device, const QJsonObject &knobs)
 {
     const model::Model m = ModelRef::load(modelRef);
     InferenceRequest r = makeRequest(m, m.name.empty() ? modelRef : m.name, device, {format});
     const study::IntermittentKnobs k = study::IntermittentKnobs::fromJson(knobs);
-    applyKnobs(k, r.capacitor, r.harvester);
+    study::applyIntermittentKnobs(k, r.capacitor, r.harvester, nullptr, "harvester");
     r.search = true; // the three configurations side by side
     r.simOptions.start_s = k.traceStart_s;
     r.simOptions.timeline = true;
@@ -300,7 +284,8 @@ InferenceReport IntermittentView::simulateTrial(const std::string &modelRef,
     r.platform = Platform::load(trial.device);
     r.capacitor = r.platform.capacitor;
     r.harvester = r.platform.harvester;
-    applyKnobs(trial.intermittent, r.capacitor, r.harvester);
+    study::applyIntermittentKnobs(trial.intermittent, r.capacitor, r.harvester, nullptr,
+                                  "harvester");
     r.search = trial.intermittent.search;
     r.simOptions.start_s = trial.intermittent.traceStart_s;
     r.simOptions.timeline = true;

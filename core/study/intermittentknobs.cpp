@@ -214,23 +214,10 @@ void applyKnobs(const StudyData &data, const TrialConfig &trial, const std::stri
                 const intermittent::Platform &platform, intermittent::Capacitor &capacitor,
                 intermittent::Harvester &harvester)
 {
-    using namespace intermittent;
-    const IntermittentKnobs &k = trial.intermittent;
     capacitor = platform.capacitor;
-    if (!std::isnan(k.capacitor_mF))
-        capacitor.capacitance_F = k.capacitor_mF * 1e-3;
-    if (!std::isnan(k.margin))
-        capacitor.margin = k.margin;
-    if (k.harvester == "rc") {
-        harvester = platform.harvester;
-    } else if (isTrace(k.harvester)) {
-        const auto it = data.intermittentTraces.find(k.harvester);
-        if (it == data.intermittentTraces.end())
-            throw Error(where, "trace " + k.harvester + " was not loaded");
-        harvester = it->second;
-    } else {
-        harvester = Harvester::constant(parsePower_W(k.harvester, where));
-    }
+    harvester = platform.harvester;
+    applyIntermittentKnobs(trial.intermittent, capacitor, harvester, &data.intermittentTraces,
+                           where);
 }
 
 const intermittent::Platform &platformOf(const StudyData &data, const TrialConfig &trial,
@@ -304,6 +291,30 @@ std::vector<std::pair<std::string, double>> cascadeMetrics(const StudyData &data
 }
 
 } // namespace
+
+void applyIntermittentKnobs(const IntermittentKnobs &k, intermittent::Capacitor &capacitor,
+                            intermittent::Harvester &harvester,
+                            const std::map<std::string, intermittent::Harvester> *traces,
+                            const std::string &where)
+{
+    using namespace intermittent;
+    if (!std::isnan(k.capacitor_mF))
+        capacitor.capacitance_F = k.capacitor_mF * 1e-3;
+    if (!std::isnan(k.margin))
+        capacitor.margin = k.margin;
+    if (k.harvester == "rc")
+        return; // the preset's RC harvester, as given
+    if (!isTrace(k.harvester)) {
+        harvester = Harvester::constant(parsePower_W(k.harvester, where));
+    } else if (!traces) {
+        harvester = Harvester::loadTrace(k.harvester);
+    } else {
+        const auto it = traces->find(k.harvester);
+        if (it == traces->end())
+            throw Error(where, "trace " + k.harvester + " was not loaded");
+        harvester = it->second;
+    }
+}
 
 std::vector<intermittent::CascadeStage> cascadeStages(
     const TrialConfig &trial, const std::vector<intermittent::ExecStage> &stages,

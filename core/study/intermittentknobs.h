@@ -67,6 +67,14 @@ void intermittentSpecToJson(const IntermittentSpec &spec, QJsonObject &policy);
 // path taken finishes.
 const std::vector<std::string> &intermittentMetricNames();
 
+// Applies a trial's capacitor, margin and harvester knobs to the preset's `capacitor` and
+// `harvester` ("rc" keeps the harvester given). A trace is taken from `traces` (the
+// study's loaded ones; Error naming `where` when absent) or, when null, read from its file.
+void applyIntermittentKnobs(const IntermittentKnobs &knobs, intermittent::Capacitor &capacitor,
+                            intermittent::Harvester &harvester,
+                            const std::map<std::string, intermittent::Harvester> *traces,
+                            const std::string &where);
+
 // The stages an ARI or EE trial on harvested power runs, from its model's execution stages
 // (intermittent::executionStages): ARI, the whole model in each tier's format; EE, one
 // stage per head in the trial's format. `pathNames` receives the name of each path a
