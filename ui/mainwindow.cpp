@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "pluginsdialog.h"
+
 #include "common/cpu.h"
 #include "common/error.h"
 
@@ -186,6 +188,10 @@ void MainWindow::createMenus()
                     [this] { setWindowState(windowState() ^ Qt::WindowFullScreen); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Plugins..."), this, [this] {
+        PluginsDialog dialog(this);
+        dialog.exec();
+    });
     help->addAction(tr("&About Frontier"), this, [this] {
         QMessageBox::about(this, tr("About Frontier"),
                            tr("<b>Frontier %1</b><br>Energy-accuracy trade-offs of machine-"

@@ -158,6 +158,12 @@ int runCost(const QStringList &args)
         o[QStringLiteral("fits")] = v.fits;
         if (!v.fits)
             o[QStringLiteral("fit_note")] = QString::fromStdString(v.fitNote);
+        if (!v.estimates.empty()) {
+            QJsonArray estimates;
+            for (const std::string &e : v.estimates)
+                estimates.append(QString::fromStdString(e));
+            o[QStringLiteral("estimates")] = estimates;
+        }
         o[QStringLiteral("measured")] = v.measured;
         if (v.measured)
             o[QStringLiteral("measurement_source")] = QString::fromStdString(v.measurementSource);
@@ -199,6 +205,8 @@ int runCost(const QStringList &args)
                 qPrintable(amount(v.total.latency_us)));
     if (!v.fits)
         std::printf("warning the variant does not fit the device: %s\n", v.fitNote.c_str());
+    for (const std::string &e : v.estimates)
+        std::printf("estimate %s\n", e.c_str());
     if (v.measured)
         std::printf("measured energy and latency (%s); the split is the model's, scaled\n",
                     v.measurementSource.c_str());

@@ -16,6 +16,7 @@ int runImport(const QStringList &args);
 int runCost(const QStringList &args);
 int runIntermittent(const QStringList &args);
 int runPresets(const QStringList &args);
+int runPlugins(const QStringList &args);
 int runVariants(const QStringList &args);
 int runStudy(const QStringList &args);
 int runSweep(const QStringList &args);

@@ -6,6 +6,7 @@
 #include "common/cpu.h"
 #include "common/error.h"
 #include "common/progress.h"
+#include "plugin/pluginloader.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -41,6 +42,7 @@ const Entry kCommands[] = {
     {"import", cli::runImport, "import an ONNX model into the native .fmodel format"},
     {"cost", cli::runCost, "energy, latency and memory of a variant on a device, per layer"},
     {"presets", cli::runPresets, "cost presets: list, show NAME, validate FILE"},
+    {"plugins", cli::runPlugins, "plugins on the plugin path and what they provide"},
     {"intermittent", cli::runIntermittent,
      "battery-less inference: power cycles, checkpoints, tiling search"},
     {"variants", cli::runVariants, "reduced-precision formats; calibrate and store variants"},
@@ -63,6 +65,7 @@ void printUsage(FILE *out)
                       "  -v, --version  the version and the instruction-set path ('--json')\n"
                       "\nEnvironment: FRONTIER_ISA=portable|avx2|avx512 forces the kernels'\n"
                       "instruction-set path (every path gives the same numbers).\n"
+                      "FRONTIER_PLUGIN_PATH=DIR[:DIR...] adds plugin folders (docs/plugins.md).\n"
                       "\nExit codes: 0 ok, 1 bad input or failure, 2 bad usage, 3 cancelled.\n");
 }
 
@@ -127,6 +130,11 @@ int main(int argc, char **argv)
         }
         return cli::ExitOk;
     }
+
+    // Plugins extend formats and loaders before any command reads a name; a refused one
+    // is one line on stderr and the command goes on.
+    for (const std::string &line : plugin::refusalLines(plugin::loadPlugins()))
+        std::fprintf(stderr, "frontier: %s\n", line.c_str());
 
     for (const Entry &e : kCommands) {
         if (command != QLatin1String(e.name))

@@ -5,6 +5,7 @@
 #include "theme.h"
 
 #include "common/cpu.h"
+#include "plugin/pluginloader.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -36,6 +37,11 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "frontier-gui: %s\n", isaError.c_str());
         return 2;
     }
+
+    // Plugins extend formats and loaders before anything reads a name; refusals are one
+    // line each on stderr and listed in Help > Plugins.
+    for (const std::string &line : frontier::plugin::refusalLines(frontier::plugin::loadPlugins()))
+        std::fprintf(stderr, "frontier-gui: %s\n", line.c_str());
 
     frontier::ui::Theme::apply(frontier::ui::Preferences::load().theme);
     frontier::ui::MainWindow window;

@@ -86,6 +86,15 @@ const MacTiming &macTiming(const Preset &preset, const FormatSpec &f)
     case FormatSpec::Kind::Stochastic:
         t = find("sc");
         break;
+    case FormatSpec::Kind::Custom:
+        // A plugin's format: its own entry, its family's, else the minifloat class (an
+        // estimate either way; the cost notes say so).
+        t = find(f.name);
+        if (!t && f.custom)
+            t = find(f.custom->family());
+        if (!t)
+            t = find("minifloat");
+        break;
     }
     if (!t)
         throw Error(preset.where(), "key 'device.mac': no entry for format '" + f.name
@@ -226,6 +235,18 @@ VariantCost CostModel::evaluate(const model::Model &model, const std::vector<For
     }
     v.weightLevel = wLevel->name;
     v.activationLevel = aLevel->name;
+    for (const LayerCost &l : v.layers) {
+        const FormatSpec &f = l.counts.format;
+        if (f.kind != FormatSpec::Kind::Custom || !f.custom)
+            continue;
+        std::string line = "format " + f.name + " (plugin " + f.provider
+                           + "): arithmetic energy and timing are estimates";
+        const std::string note = f.custom->cost().note;
+        if (!note.empty())
+            line.append(": ").append(note);
+        if (std::find(v.estimates.begin(), v.estimates.end(), line) == v.estimates.end())
+            v.estimates.push_back(line);
+    }
 
     v.total.counts.name = "total";
     v.total.weightLevel = wLevel->name;

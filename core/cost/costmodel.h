@@ -47,8 +47,11 @@ struct VariantCost
     int64_t memory_bytes = 0; // resident memory = weight_bytes + peakActivation_bytes
     std::string weightLevel;
     std::string activationLevel;
-    bool fits = true;      // false: the device's memories cannot hold the variant
-    std::string fitNote;   // why not (empty when it fits)
+    bool fits = true;    // false: the device's memories cannot hold the variant
+    std::string fitNote; // why not (empty when it fits)
+    // Figures that are estimates beyond the preset's own provenance (e.g. the arithmetic
+    // of a plugin's custom format), one line each.
+    std::vector<std::string> estimates;
     bool measured = false; // energy and latency come from an imported measurement
     std::string measurementSource;
 };

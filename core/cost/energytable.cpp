@@ -66,6 +66,10 @@ void floatWidths(const FormatSpec &format, int &exponentBits, int &mantissaBits)
         exponentBits = format.exponentBits;
         mantissaBits = format.mantissaBits;
         return;
+    case FormatSpec::Kind::Custom:
+        exponentBits = format.custom ? format.custom->cost().exponentBits : 8;
+        mantissaBits = format.custom ? format.custom->cost().mantissaBits : 23;
+        return;
     default:
         exponentBits = 8;
         mantissaBits = 23;
@@ -78,7 +82,14 @@ namespace {
 bool isFloat(const FormatSpec &format)
 {
     return format.kind == FormatSpec::Kind::Float32 || format.kind == FormatSpec::Kind::Float64
-           || format.kind == FormatSpec::Kind::Minifloat;
+           || format.kind == FormatSpec::Kind::Minifloat || format.kind == FormatSpec::Kind::Custom;
+}
+
+// A custom format's factor over the float datapath it is priced as (1 for the others).
+double overhead(const FormatSpec &format)
+{
+    return format.kind == FormatSpec::Kind::Custom && format.custom ? format.custom->cost().overhead
+                                                                    : 1.0;
 }
 
 EnergyAnchor intQuery(int bits)
@@ -156,7 +167,7 @@ double EnergyTable::add_pj(const FormatSpec &format) const
     if (isFloat(format)) {
         int e = 0, m = 0;
         floatWidths(format, e, m);
-        return floatAdd_pj(e, m);
+        return floatAdd_pj(e, m) * overhead(format);
     }
     return intAdd_pj(format.accumulatorBits);
 }
@@ -166,7 +177,7 @@ double EnergyTable::mul_pj(const FormatSpec &format) const
     if (isFloat(format)) {
         int e = 0, m = 0;
         floatWidths(format, e, m);
-        return floatMul_pj(e, m);
+        return floatMul_pj(e, m) * overhead(format);
     }
     return intMul_pj(format.accumulatorBits, format.accumulatorBits);
 }
@@ -180,7 +191,8 @@ double EnergyTable::mac_pj(const FormatSpec &format, bool accumulateFp32) const
         floatWidths(format, e, m);
         const bool fp32Add = format.kind == FormatSpec::Kind::Minifloat && accumulateFp32
                              && !format.accumulateInFormat;
-        return floatMul_pj(e, m) + (fp32Add ? floatAdd_pj(8, 23) : floatAdd_pj(e, m));
+        return (floatMul_pj(e, m) + (fp32Add ? floatAdd_pj(8, 23) : floatAdd_pj(e, m)))
+               * overhead(format);
     }
     return intMul_pj(format.weightBits, format.activationBits) + intAdd_pj(format.accumulatorBits);
 }

@@ -14,6 +14,7 @@ int biasBits(const FormatSpec &f)
 {
     switch (f.kind) {
     case FormatSpec::Kind::Minifloat:
+    case FormatSpec::Kind::Custom:
         return f.weightBits;
     case FormatSpec::Kind::Float64:
         return 64;

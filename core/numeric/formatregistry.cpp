@@ -30,6 +30,49 @@ void FormatRegistry::add(FormatFamily family)
     m_families.push_back(std::move(family));
 }
 
+void FormatRegistry::addCustom(std::shared_ptr<const CustomFormatFamily> family,
+                               const std::string &provider)
+{
+    if (!family)
+        throw Error("format registry", "a custom family is null");
+    FormatFamily f;
+    f.pattern = family->pattern();
+    f.description = family->description().append(" (plugin ").append(provider).append(")");
+    f.validForm = family->validForm();
+    f.parse = [family, provider](const std::string &base, const std::vector<std::string> &suffixes,
+                                 FormatSpec &spec) {
+        std::shared_ptr<const CustomFormat> format;
+        try {
+            format = family->parse(base, suffixes);
+        } catch (const std::exception &e) {
+            throw Error(e.what());
+        }
+        if (!format)
+            return false;
+        spec = FormatSpec();
+        spec.kind = FormatSpec::Kind::Custom;
+        spec.name = format->name();
+        spec.weightBits = format->bits();
+        spec.activationBits = format->bits();
+        spec.custom = std::move(format);
+        spec.provider = provider;
+        return true;
+    };
+    add(std::move(f));
+}
+
+void FormatRegistry::setUnknownHint(std::string hint)
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    m_unknownHint = std::move(hint);
+}
+
+std::string FormatRegistry::unknownHint() const
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    return m_unknownHint;
+}
+
 std::vector<FormatFamily> FormatRegistry::families() const
 {
     const std::lock_guard<std::mutex> lock(m_mutex);
@@ -54,6 +97,8 @@ std::string canonicalName(const FormatSpec &spec)
         return "fp32";
     case Kind::Float64:
         return "fp64";
+    case Kind::Custom:
+        return spec.name;
     case Kind::Integer:
         s = spec.weightBits == spec.activationBits
                 ? "int" + std::to_string(spec.weightBits)
@@ -70,8 +115,10 @@ std::string canonicalName(const FormatSpec &spec)
             s += ":cal=" + spec.calibration;
         break;
     case Kind::FixedPoint:
-        s = "q" + std::to_string(spec.weightBits - spec.fractionBits) + "."
-            + std::to_string(spec.fractionBits);
+        s = std::string("q")
+                .append(std::to_string(spec.weightBits - spec.fractionBits))
+                .append(".")
+                .append(std::to_string(spec.fractionBits));
         if (spec.accumulatorBits != 32)
             s += ":acc" + std::to_string(spec.accumulatorBits);
         if (spec.stochasticRounding)
@@ -89,7 +136,7 @@ std::string canonicalName(const FormatSpec &spec)
         else if (e == 5 && m == 2)
             s = "fp8e5m2";
         else
-            s = "e" + std::to_string(e) + "m" + std::to_string(m);
+            s = std::string("e").append(std::to_string(e)).append("m").append(std::to_string(m));
         if (!spec.saturate)
             s += ":inf";
         if (spec.accumulateInFormat)

@@ -44,14 +44,24 @@ public:
     void add(FormatFamily family);
     std::vector<FormatFamily> families() const;
 
+    // Adds a plugin's family of custom formats (FormatSpec::Kind::Custom) under the
+    // family's pattern; its specs carry `provider`. Throws Error like add().
+    void addCustom(std::shared_ptr<const CustomFormatFamily> family, const std::string &provider);
+
     // "valid forms: ..." built from every family's validForm (one line).
     std::string validForms() const;
+
+    // Appended to the error for a name no family knows (set by the plugin loader:
+    // which folders it searched).
+    void setUnknownHint(std::string hint);
+    std::string unknownHint() const;
 
 private:
     FormatRegistry();
 
     mutable std::mutex m_mutex;
     std::vector<FormatFamily> m_families;
+    std::string m_unknownHint;
 };
 
 // The canonical name of a spec (what the built-in parsers store in spec.name): the

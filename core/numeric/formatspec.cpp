@@ -97,7 +97,9 @@ FormatSpec parseFormat(const std::string &text)
             badElement(text, e.what());
         }
     }
-    badElement(text, "unknown format");
+    const std::string hint = FormatRegistry::instance().unknownHint();
+    badElement(text, hint.empty() ? std::string("unknown format")
+                                  : std::string("unknown format (").append(hint).append(")"));
 }
 
 std::vector<std::string> expandFormatList(const std::string &list)

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "customformat.h"
+
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,8 @@ namespace frontier::numeric {
 //   sc<k>                           stochastic computing, streams of 2^k bits;
 //                                   suffixes :ld (low-discrepancy streams), :stat (statistical
 //                                   mode)
+//   others                          families added by plugins (Kind::Custom), e.g.
+//                                   posit<n>es<es> from the posit plugin
 //   :seed=<n> (int with :sr, sc)    seed of stochastic rounding / stream generation (default 0)
 //
 // Ranges: int/w..a..: b = 2..16, :acc<b> b = 8..64; q<m>.<n>: m >= 1, n >= 0, m + n = 2..16
@@ -37,7 +42,7 @@ namespace frontier::numeric {
 // minifloat 32 (float32 accumulation) or 1 + E + M with :acc, sc 32, fp32 32, fp64 64.
 struct FormatSpec
 {
-    enum class Kind { Float32, Float64, Integer, FixedPoint, Minifloat, Stochastic };
+    enum class Kind { Float32, Float64, Integer, FixedPoint, Minifloat, Stochastic, Custom };
 
     Kind kind = Kind::Float32;
     std::string name; // canonical name, e.g. "w4a8", "fp16", "sc8", "q4.12"
@@ -65,6 +70,11 @@ struct FormatSpec
     bool statistical = false;
 
     uint64_t seed = 0; // :seed=<n>; stochastic rounding (:sr) and sc streams
+
+    // Custom (a format family registered by a plugin, formatregistry.h): its rounding
+    // and cost; weightBits = activationBits = custom->bits(); provider names the plugin.
+    std::shared_ptr<const CustomFormat> custom;
+    std::string provider;
 
     bool isFull() const { return kind == Kind::Float32 || kind == Kind::Float64; }
     long long streamLength() const { return scBits > 0 ? (1LL << scBits) : 0; }

@@ -17,6 +17,7 @@ std::unique_ptr<WeightedKernel> makeKernel(const KernelSetup &setup)
     case FormatSpec::Kind::FixedPoint:
         return std::make_unique<IntegerKernel>(setup);
     case FormatSpec::Kind::Minifloat:
+    case FormatSpec::Kind::Custom:
         return std::make_unique<MinifloatKernel>(setup);
     case FormatSpec::Kind::Stochastic:
         return std::make_unique<ScKernel>(setup);

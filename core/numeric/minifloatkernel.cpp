@@ -11,7 +11,8 @@ MinifloatKernel::MinifloatKernel(const KernelSetup &setup)
     : WeightedKernel(WeightedGeometry::of(*setup.layer, setup.input))
     , m_name(setup.format.name)
     , m_format(Minifloat::fromSpec(setup.format))
-    , m_accumulateInFormat(setup.format.accumulateInFormat)
+    , m_custom(setup.format.custom)
+    , m_accumulateInFormat(setup.format.accumulateInFormat && !m_custom)
 {
     const std::vector<float> &w = setup.layer->param("weight")->value;
     const std::vector<float> &b = setup.layer->param("bias")->value;
@@ -21,11 +22,16 @@ MinifloatKernel::MinifloatKernel(const KernelSetup &setup)
     }
     m_weights.resize(w.size());
     for (size_t i = 0; i < w.size(); ++i)
-        m_weights[i] = m_format.round(w[i]);
+        m_weights[i] = roundValue(w[i]);
     for (float v : b)
-        m_bias.push_back(m_format.round(v));
+        m_bias.push_back(roundValue(v));
     if (!m_g.conv)
         m_packed = packWeights(m_weights.data(), m_g.outputs, int(m_g.k));
+}
+
+float MinifloatKernel::roundValue(float x) const
+{
+    return m_custom ? m_custom->round(x) : m_format.round(x);
 }
 
 std::string MinifloatKernel::describe() const
@@ -42,7 +48,7 @@ float MinifloatKernel::addBias(float acc, int channel) const
     const float b = m_bias[size_t(channel)];
     if (m_accumulateInFormat)
         return m_format.roundDouble(double(acc) + double(b));
-    return m_format.round(acc + b);
+    return roundValue(acc + b);
 }
 
 // The :acc chain over k terms of x (stride apart) and w.
@@ -74,7 +80,7 @@ void MinifloatKernel::forward(const model::Tensor &in, model::Tensor &out, Kerne
     const int64_t total = int64_t(n) * m_g.inSize;
     s.f0.resize(size_t(total));
     for (int64_t i = 0; i < total; ++i)
-        s.f0[size_t(i)] = m_format.round(in.data[size_t(i)]);
+        s.f0[size_t(i)] = roundValue(in.data[size_t(i)]);
     const int64_t k = m_g.k;
     if (!m_g.conv) {
         const int u = m_g.outputs;
@@ -130,7 +136,7 @@ void MinifloatKernel::forwardNaive(const model::Tensor &in, model::Tensor &out, 
                 float acc = 0.0f;
                 for (int64_t j = 0; j < k; ++j) {
                     const int64_t at = inputIndex(m_g, g, j, p);
-                    const float xr = at < 0 ? 0.0f : m_format.round(x[at]);
+                    const float xr = at < 0 ? 0.0f : roundValue(x[at]);
                     const float w = m_weights[size_t(c * k + j)];
                     if (m_accumulateInFormat) {
                         const float prod = m_format.roundDouble(double(xr) * double(w));

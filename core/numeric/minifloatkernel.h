@@ -16,6 +16,8 @@ namespace frontier::numeric {
 //   once to the format: double rounding through float64 is innocuous for <= 24-bit
 //   significands); then y = round(acc + b^), the sum exact in double.
 // Padding of a convolution contributes x^ = 0.
+// Custom formats from plugins (FormatSpec::Kind::Custom) run here too: rounding by
+// CustomFormat::round, float32 accumulation.
 class MinifloatKernel : public WeightedKernel
 {
 public:
@@ -28,12 +30,14 @@ public:
     std::string describe() const override;
 
 private:
+    float roundValue(float x) const;
     float addBias(float acc, int channel) const;
     float dot(const float *x, int64_t stride, const float *w, int64_t k) const;
     void sequentialDense(const float *xr, int n, float *out) const;
 
     std::string m_name;
     Minifloat m_format;
+    std::shared_ptr<const CustomFormat> m_custom; // rounds instead of m_format when set
     bool m_accumulateInFormat = false;
     std::vector<float> m_weights; // rounded, [outputs, k]
     PackedWeights m_packed;       // rounded, packed for orderedGemmPacked (dense only)

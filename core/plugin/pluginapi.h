@@ -1,0 +1,54 @@
+#pragma once
+
+// The extension interfaces a Frontier plugin implements (DESIGN.md, Plugins;
+// docs/plugins.md). Header-only: a plugin links QtCore and nothing of core.
+//
+// A plugin is a Qt plugin whose root object implements exactly one of the interfaces
+// below and names its IID in Q_PLUGIN_METADATA, with a JSON metadata file:
+//   { "name": "posit", "version": "1.0.0", "apiVersion": 1,
+//     "description": "...", "provides": ["format:posit<n>es<es>"] }
+// The IID's last part is the API version; a plugin built against another version is
+// refused, as is one whose metadata disagrees with its IID.
+//
+// Errors: a plugin reports a problem by throwing std::exception with a one-line reason;
+// the host adds the plugin's file and refuses it (during registration) or fails the
+// operation (while loading a dataset, parsing a format name).
+
+#include "data/datasetloader.h"
+#include "numeric/customformat.h"
+
+#include <QtPlugin>
+
+#include <memory>
+#include <vector>
+
+namespace frontier::plugin {
+
+constexpr int kApiVersion = 1;
+
+// Number formats: families of custom formats (numeric/customformat.h), available to
+// `eval --format`, variants and studies like the built-in ones.
+class NumberFormatPlugin
+{
+public:
+    virtual ~NumberFormatPlugin() = default;
+    virtual std::vector<std::shared_ptr<const numeric::CustomFormatFamily>> formatFamilies()
+        const = 0;
+};
+
+// Dataset loaders: file formats (data/datasetloader.h), used wherever a dataset path is
+// accepted.
+class DatasetLoaderPlugin
+{
+public:
+    virtual ~DatasetLoaderPlugin() = default;
+    virtual std::vector<std::shared_ptr<const data::DatasetLoader>> datasetLoaders() const = 0;
+};
+
+} // namespace frontier::plugin
+
+#define FRONTIER_NUMBER_FORMAT_IID "org.frontier.NumberFormat/1"
+#define FRONTIER_DATASET_LOADER_IID "org.frontier.DatasetLoader/1"
+
+Q_DECLARE_INTERFACE(frontier::plugin::NumberFormatPlugin, FRONTIER_NUMBER_FORMAT_IID)
+Q_DECLARE_INTERFACE(frontier::plugin::DatasetLoaderPlugin, FRONTIER_DATASET_LOADER_IID)

@@ -1,0 +1,126 @@
+#include "registry.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+
+namespace frontier::plugin {
+
+namespace {
+
+std::vector<numeric::FormatFamily> builtinFormatFamilies()
+{
+    // The numeric module's own list (formatfamilies.cpp), read from its store, which
+    // registers them when first used.
+    return numeric::FormatRegistry::instance().families();
+}
+
+} // namespace
+
+Registry::Registry() = default;
+
+Registry &Registry::instance()
+{
+    static Registry *registry = [] {
+        auto *r = new Registry;
+        std::vector<std::shared_ptr<const data::DatasetLoader>> loaders;
+        for (const data::DatasetLoaderRegistry::Entry &e :
+             data::DatasetLoaderRegistry::instance().loaders())
+            loaders.push_back(e.loader);
+        r->addProvider("built-in", builtinFormatFamilies(), {}, loaders);
+        return r;
+    }();
+    return *registry;
+}
+
+void Registry::checkFree(const std::string &kind, const std::string &name) const
+{
+    for (const Extension &e : m_extensions) {
+        if (e.kind == kind && e.name == name)
+            throw Error("provides " + kind + " '" + name + "', which " + e.provider
+                        + " already provides");
+    }
+}
+
+void Registry::addProvider(
+    const std::string &provider, const std::vector<numeric::FormatFamily> &builtinFormats,
+    const std::vector<std::shared_ptr<const numeric::CustomFormatFamily>> &formats,
+    const std::vector<std::shared_ptr<const data::DatasetLoader>> &loaders)
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    if (std::find(m_providers.begin(), m_providers.end(), provider) != m_providers.end())
+        throw Error("the name '" + provider + "' is taken (" + provider
+                    + (provider == "built-in" ? ")" : " is already loaded)"));
+    const bool builtin = provider == "built-in";
+    std::vector<Extension> added;
+    auto add
+        = [&](const std::string &kind, const std::string &name, const std::string &description) {
+              if (name.empty())
+                  throw Error("provides a " + kind + " without a name");
+              checkFree(kind, name);
+              for (const Extension &e : added) {
+                  if (e.kind == kind && e.name == name)
+                      throw Error("provides " + kind + " '" + name + "' twice");
+              }
+              added.push_back({kind, name, description, provider});
+          };
+    for (const numeric::FormatFamily &f : builtinFormats)
+        add("format", f.pattern, f.description);
+    for (const auto &f : formats) {
+        if (!f)
+            throw Error("provides a null format family");
+        add("format", f->pattern(), f->description());
+    }
+    for (const auto &l : loaders) {
+        if (!l)
+            throw Error("provides a null dataset loader");
+        add("dataset-loader", l->name(), l->description());
+    }
+    // All names are free: hand the callables to their stores (built-ins are there).
+    if (!builtin) {
+        for (const auto &f : formats)
+            numeric::FormatRegistry::instance().addCustom(f, provider);
+        for (const auto &l : loaders)
+            data::DatasetLoaderRegistry::instance().add(l, provider);
+    }
+    m_providers.push_back(provider);
+    m_extensions.insert(m_extensions.end(), added.begin(), added.end());
+}
+
+std::vector<Extension> Registry::extensions() const
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    return m_extensions;
+}
+
+bool Registry::hasProvider(const std::string &provider) const
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    return std::find(m_providers.begin(), m_providers.end(), provider) != m_providers.end();
+}
+
+void Registry::addRecord(PluginRecord record)
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    m_records.push_back(std::move(record));
+}
+
+std::vector<PluginRecord> Registry::records() const
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    return m_records;
+}
+
+void Registry::setSearched(std::vector<std::string> folders)
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    m_searched = std::move(folders);
+}
+
+std::vector<std::string> Registry::searched() const
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    return m_searched;
+}
+
+} // namespace frontier::plugin
