@@ -235,18 +235,6 @@ VariantCost CostModel::evaluate(const model::Model &model, const std::vector<For
     }
     v.weightLevel = wLevel->name;
     v.activationLevel = aLevel->name;
-    for (const LayerCost &l : v.layers) {
-        const FormatSpec &f = l.counts.format;
-        if (f.kind != FormatSpec::Kind::Custom || !f.custom)
-            continue;
-        std::string line = "format " + f.name + " (plugin " + f.provider
-                           + "): arithmetic energy and timing are estimates";
-        const std::string note = f.custom->cost().note;
-        if (!note.empty())
-            line.append(": ").append(note);
-        if (std::find(v.estimates.begin(), v.estimates.end(), line) == v.estimates.end())
-            v.estimates.push_back(line);
-    }
 
     v.total.counts.name = "total";
     v.total.weightLevel = wLevel->name;
@@ -256,6 +244,22 @@ VariantCost CostModel::evaluate(const model::Model &model, const std::vector<For
         addLayerCost(v.total, v.layers.back());
     }
     applyMeasurement(v);
+    for (const LayerCost &l : v.layers) {
+        const FormatSpec &f = l.counts.format;
+        if (f.kind != FormatSpec::Kind::Custom || !f.custom)
+            continue;
+        std::string line = "format " + f.name + " (plugin " + f.provider
+                           + "): arithmetic energy and timing are estimates";
+        const std::string note = f.custom->cost().note;
+        if (!note.empty())
+            line.append(": ").append(note);
+        line.append("; devices priced by MAC timings use the format's own entry, else its "
+                    "family's ('")
+            .append(f.custom->family())
+            .append("'), else 'minifloat'");
+        if (std::find(v.estimates.begin(), v.estimates.end(), line) == v.estimates.end())
+            v.estimates.push_back(line);
+    }
     return v;
 }
 

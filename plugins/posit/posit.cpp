@@ -1,6 +1,7 @@
 #include "posit.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -48,9 +49,15 @@ uint32_t Format::encode(double x) const
     const uint32_t maxPattern = (1u << (m_n - 1)) - 1;
     uint32_t p = 0;
     const int maxScale = (m_n - 2) << m_es;
-    int exponent = 0;
-    const double m = std::frexp(a, &exponent); // a = m · 2^exponent, m in [0.5, 1)
-    const int scale = exponent - 1;            // a = 1.f · 2^scale
+    // a = 1.f · 2^scale, read off the double's bits (a is finite and not 0).
+    uint64_t abits = 0;
+    std::memcpy(&abits, &a, sizeof abits);
+    int scale = int((abits >> 52) & 0x7ff) - 1023;
+    uint64_t fraction52 = abits & ((uint64_t(1) << 52) - 1);
+    if (scale == -1023) { // subnormal double: far below any minpos here
+        scale = -1074;
+        fraction52 = 0;
+    }
     if (scale >= maxScale) {
         p = maxPattern; // at or beyond maxpos
     } else if (scale < -maxScale) {
@@ -62,7 +69,6 @@ uint32_t Format::encode(double x) const
         const int useedBits = 1 << m_es;
         const int k = scale >= 0 ? scale / useedBits : -((-scale + useedBits - 1) / useedBits);
         const int e = scale - k * useedBits;
-        const auto fraction52 = static_cast<uint64_t>(std::ldexp(m * 2.0 - 1.0, 52)); // exact
         const uint64_t fraction = (fraction52 >> 12) | ((fraction52 & 0xfffu) != 0 ? 1u : 0u);
         uint64_t bits = 0;
         int length = 0;
@@ -119,8 +125,13 @@ double Format::decode(uint32_t pattern) const
     }
     const int fractionBits = at + 1 > 0 ? at + 1 : 0;
     const uint32_t fraction = fractionBits > 0 ? p & ((1u << fractionBits) - 1) : 0;
-    const double significand = 1.0 + std::ldexp(double(fraction), -fractionBits);
-    const double value = std::ldexp(significand, k * (1 << m_es) + e);
+    // (1 + fraction / 2^fractionBits) · 2^scale, built as the double's bits (exact:
+    // |scale| <= 120 and at most 13 fraction bits).
+    const int scale = k * (1 << m_es) + e;
+    const uint64_t bits
+        = (uint64_t(scale + 1023) << 52) | (uint64_t(fraction) << (52 - fractionBits));
+    double value = 0;
+    std::memcpy(&value, &bits, sizeof value);
     return negative ? -value : value;
 }
 
