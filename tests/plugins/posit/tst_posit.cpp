@@ -23,7 +23,7 @@ double referenceValue(uint32_t pattern, int n, int es)
         bits += ((pattern >> i) & 1u) ? '1' : '0';
     if (bits.find('1') == std::string::npos)
         return 0;
-    if (bits == "1" + std::string(size_t(n - 1), '0'))
+    if (bits == std::string("1").append(size_t(n - 1), '0'))
         return std::numeric_limits<double>::quiet_NaN();
     const bool negative = bits[0] == '1';
     if (negative) { // two's complement
