@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,13 @@ public:
     // The nearest value of the format (its own rounding rule), exactly representable in
     // float. NaN maps to NaN.
     virtual float round(float x) const = 0;
+    // round() of `count` values (in and out may be the same array); override it when a
+    // loop without a virtual call per value is faster.
+    virtual void roundMany(const float *in, float *out, size_t count) const
+    {
+        for (size_t i = 0; i < count; ++i)
+            out[i] = round(in[i]);
+    }
     virtual CustomFormatCost cost() const = 0;
 };
 

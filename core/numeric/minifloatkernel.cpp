@@ -79,8 +79,12 @@ void MinifloatKernel::forward(const model::Tensor &in, model::Tensor &out, Kerne
     const int n = in.n;
     const int64_t total = int64_t(n) * m_g.inSize;
     s.f0.resize(size_t(total));
-    for (int64_t i = 0; i < total; ++i)
-        s.f0[size_t(i)] = roundValue(in.data[size_t(i)]);
+    if (m_custom) {
+        m_custom->roundMany(in.data.data(), s.f0.data(), size_t(total));
+    } else {
+        for (int64_t i = 0; i < total; ++i)
+            s.f0[size_t(i)] = m_format.round(in.data[size_t(i)]);
+    }
     const int64_t k = m_g.k;
     if (!m_g.conv) {
         const int u = m_g.outputs;
@@ -90,6 +94,14 @@ void MinifloatKernel::forward(const model::Tensor &in, model::Tensor &out, Kerne
             return;
         }
         orderedGemmPacked(n, s.f0.data(), k, m_packed, y, u);
+        if (m_custom) { // the same float32 add, then one batch of roundings
+            for (int i = 0; i < n; ++i) {
+                for (int c = 0; c < u; ++c)
+                    y[int64_t(i) * u + c] += m_bias[size_t(c)];
+            }
+            m_custom->roundMany(y, y, size_t(n) * size_t(u));
+            return;
+        }
         for (int i = 0; i < n; ++i) {
             for (int c = 0; c < u; ++c) {
                 float &v = y[int64_t(i) * u + c];
@@ -114,6 +126,14 @@ void MinifloatKernel::forward(const model::Tensor &in, model::Tensor &out, Kerne
                 }
             } else {
                 orderedGemm(fg, p, k, m_weights.data() + int64_t(c0) * k, k, s.f1.data(), p, y, p);
+            }
+            if (m_custom) {
+                for (int f = 0; f < fg; ++f) {
+                    for (int64_t j = 0; j < p; ++j)
+                        y[f * p + j] += m_bias[size_t(c0 + f)];
+                }
+                m_custom->roundMany(y, y, size_t(fg) * size_t(p));
+                continue;
             }
             for (int f = 0; f < fg; ++f) {
                 for (int64_t j = 0; j < p; ++j)

@@ -135,4 +135,18 @@ double Format::decode(uint32_t pattern) const
     return negative ? -value : value;
 }
 
+Rounder::Rounder(Format format)
+    : m_format(format)
+    , m_values(size_t(1) << format.n())
+{
+    for (uint32_t p = 0; p < m_values.size(); ++p)
+        m_values[p] = float(m_format.decode(p));
+}
+
+void Rounder::round(const float *in, float *out, size_t count) const
+{
+    for (size_t i = 0; i < count; ++i)
+        out[i] = m_values[m_format.encode(double(in[i]))];
+}
+
 } // namespace frontier::posit

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace frontier::posit {
 
@@ -42,6 +44,23 @@ public:
 private:
     int m_n;
     int m_es;
+};
+
+// Format::round, decoding through a table of every pattern's value: the fast path the
+// plugin's kernels use (the same results: tst_posit compares them on every pattern,
+// every midpoint and its neighbours).
+class Rounder
+{
+public:
+    explicit Rounder(Format format);
+
+    const Format &format() const { return m_format; }
+    float round(float x) const { return m_values[m_format.encode(double(x))]; }
+    void round(const float *in, float *out, size_t count) const;
+
+private:
+    Format m_format;
+    std::vector<float> m_values; // by pattern; NaR is NaN
 };
 
 } // namespace frontier::posit

@@ -16,12 +16,17 @@ class PositFormat : public numeric::CustomFormat
 public:
     explicit PositFormat(Format format)
         : m_format(format)
+        , m_rounder(format)
     {}
 
     std::string name() const override { return m_format.name(); }
     std::string family() const override { return "posit"; }
     int bits() const override { return m_format.n(); }
-    float round(float x) const override { return m_format.round(x); }
+    float round(float x) const override { return m_rounder.round(x); }
+    void roundMany(const float *in, float *out, size_t count) const override
+    {
+        m_rounder.round(in, out, count);
+    }
 
     numeric::CustomFormatCost cost() const override
     {
@@ -42,6 +47,7 @@ public:
 
 private:
     Format m_format;
+    Rounder m_rounder;
 };
 
 class PositFamily : public numeric::CustomFormatFamily

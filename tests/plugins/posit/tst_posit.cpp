@@ -70,6 +70,7 @@ private Q_SLOTS:
     void patternMidpointsAreNotValueMidpoints();
     void saturatesAndNeverRoundsToZero();
     void namesAndRanges();
+    void tableRounderAgrees();
 };
 
 void TestPosit::knownEncodings_data()
@@ -233,6 +234,46 @@ void TestPosit::namesAndRanges()
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Format(1, 0));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Format(17, 0));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Format(8, 4));
+}
+
+void TestPosit::tableRounderAgrees()
+{
+    // The kernels' fast path gives Format::round's result on values at, between and just
+    // around every pattern and midpoint, and on a spread of floats of every magnitude.
+    for (int n : {4, 8, 12, 16}) {
+        for (int es = 0; es <= 3; ++es) {
+            const Format f(n, es);
+            const frontier::posit::Rounder r(f);
+            std::vector<float> xs = {0.0f, -0.0f, NAN, INFINITY, -INFINITY, 1e-38f, 3e38f};
+            for (uint32_t u = 0; u < (1u << (n - 1)); ++u) {
+                const float mid = float(referenceValue((u << 1) | 1u, n + 1, es));
+                for (float x : {float(f.decode(u)), mid, std::nextafter(mid, 0.0f),
+                                std::nextafter(mid, INFINITY)}) {
+                    xs.push_back(x);
+                    xs.push_back(-x);
+                }
+            }
+            uint32_t state = 12345;
+            for (int i = 0; i < 20000; ++i) {
+                state = state * 1664525u + 1013904223u;
+                const float x
+                    = std::ldexp(float(state >> 8) / float(1 << 24), int(state % 200) - 100);
+                xs.push_back((state & 1u) ? -x : x);
+            }
+            std::vector<float> many(xs.size());
+            r.round(xs.data(), many.data(), xs.size());
+            for (size_t i = 0; i < xs.size(); ++i) {
+                const float want = f.round(xs[i]);
+                const float got = r.round(xs[i]);
+                const bool same = (std::isnan(want) && std::isnan(got)) || want == got;
+                QVERIFY2(same, qPrintable(QStringLiteral("posit%1es%2 at %3")
+                                              .arg(n)
+                                              .arg(es)
+                                              .arg(double(xs[i]), 0, 'g', 9)));
+                QVERIFY(std::isnan(want) ? std::isnan(many[i]) : many[i] == want);
+            }
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestPosit)
