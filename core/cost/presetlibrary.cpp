@@ -1,5 +1,7 @@
 #include "presetlibrary.h"
 
+#include "presetsource.h"
+
 #include "common/error.h"
 #include "common/fileutil.h"
 
@@ -53,6 +55,32 @@ std::vector<std::string> presetSearchPath()
     return dirs;
 }
 
+PresetSourceRegistry &PresetSourceRegistry::instance()
+{
+    static PresetSourceRegistry registry;
+    return registry;
+}
+
+void PresetSourceRegistry::add(const std::vector<Document> &documents)
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    m_documents.insert(m_documents.end(), documents.begin(), documents.end());
+}
+
+std::vector<PresetSourceRegistry::Document> PresetSourceRegistry::documents() const
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    return m_documents;
+}
+
+Preset parsePresetDocument(const PresetSourceRegistry::Document &d)
+{
+    Preset preset
+        = parsePreset(d.json, "preset " + d.name + " (plugin " + d.provider + ")", d.name);
+    preset.path = "plugin " + d.provider;
+    return preset;
+}
+
 Preset loadPresetFile(const std::string &path)
 {
     const std::vector<uint8_t> bytes = readFileBytes(path);
@@ -83,6 +111,21 @@ std::vector<PresetEntry> listPresets()
             found[e.name] = e;
         }
     }
+    for (const PresetSourceRegistry::Document &d : PresetSourceRegistry::instance().documents()) {
+        if (found.count(d.name))
+            continue; // a file of that name comes first
+        PresetEntry e;
+        e.name = d.name;
+        e.path = "plugin " + d.provider;
+        try {
+            const Preset p = parsePresetDocument(d);
+            e.type = p.type;
+            e.description = p.description;
+        } catch (const Error &error) {
+            e.error = error.what();
+        }
+        found[e.name] = e;
+    }
     std::vector<PresetEntry> list;
     for (auto &[name, entry] : found)
         list.push_back(entry);
@@ -97,6 +140,10 @@ Preset loadPreset(const std::string &nameOrPath)
         const std::string path = dir + "/" + nameOrPath + ".json";
         if (fileExists(path))
             return loadPresetFile(path);
+    }
+    for (const PresetSourceRegistry::Document &d : PresetSourceRegistry::instance().documents()) {
+        if (d.name == nameOrPath)
+            return parsePresetDocument(d);
     }
     std::string known;
     for (const PresetEntry &e : listPresets())

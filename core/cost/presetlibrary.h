@@ -2,6 +2,7 @@
 
 #include "preset.h"
 #include "presetparser.h"
+#include "presetsource.h"
 
 #include <string>
 #include <vector>
@@ -11,7 +12,9 @@ namespace frontier::cost {
 // Finding, reading and validating presets. Schema: docs/cost-model.md.
 //
 // Search path: every directory in FRONTIER_PRESET_DIR (':'-separated), then
-// <source tree>/resources/presets, then <application dir>/../share/frontier/presets.
+// <source tree>/resources/presets, then <application dir>/../share/frontier/presets;
+// after the files, the presets of plugins (presetsource.h), whose path reads
+// "plugin <name>".
 
 // Reads and validates one file.
 Preset loadPresetFile(const std::string &path);
@@ -34,5 +37,9 @@ struct PresetEntry
     std::string error;
 };
 std::vector<PresetEntry> listPresets();
+
+// Parses a plugin's preset (what loadPreset() does for one); throws Error naming the
+// preset and the plugin.
+Preset parsePresetDocument(const PresetSourceRegistry::Document &document);
 
 } // namespace frontier::cost

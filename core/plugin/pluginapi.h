@@ -14,6 +14,7 @@
 // the host adds the plugin's file and refuses it (during registration) or fails the
 // operation (while loading a dataset, parsing a format name).
 
+#include "cost/presetsource.h"
 #include "data/datasetloader.h"
 #include "numeric/customformat.h"
 
@@ -45,10 +46,22 @@ public:
     virtual std::vector<std::shared_ptr<const data::DatasetLoader>> datasetLoaders() const = 0;
 };
 
+// Cost presets: device, link and server presets as JSON documents (cost/presetsource.h),
+// found by name like the preset files (after them), in `cost --preset`, studies'
+// devices and links, `presets list|show` and the GUI.
+class CostPresetPlugin
+{
+public:
+    virtual ~CostPresetPlugin() = default;
+    virtual std::vector<std::shared_ptr<const cost::PresetSource>> presetSources() const = 0;
+};
+
 } // namespace frontier::plugin
 
 #define FRONTIER_NUMBER_FORMAT_IID "org.frontier.NumberFormat/1"
 #define FRONTIER_DATASET_LOADER_IID "org.frontier.DatasetLoader/1"
+#define FRONTIER_COST_PRESETS_IID "org.frontier.CostPresets/1"
 
 Q_DECLARE_INTERFACE(frontier::plugin::NumberFormatPlugin, FRONTIER_NUMBER_FORMAT_IID)
 Q_DECLARE_INTERFACE(frontier::plugin::DatasetLoaderPlugin, FRONTIER_DATASET_LOADER_IID)
+Q_DECLARE_INTERFACE(frontier::plugin::CostPresetPlugin, FRONTIER_COST_PRESETS_IID)

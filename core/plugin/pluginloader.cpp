@@ -3,6 +3,7 @@
 #include "pluginapi.h"
 
 #include "common/error.h"
+#include "cost/presetlibrary.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -32,7 +33,8 @@ std::string readMetadata(const QPluginLoader &loader, PluginRecord &r)
     r.iid = str(md.value(QStringLiteral("IID")).toString());
     if (r.iid.rfind(kIidPrefix, 0) != 0) {
         return "IID '" + r.iid + "' is not a Frontier extension interface (expected "
-               + FRONTIER_NUMBER_FORMAT_IID + " or " + FRONTIER_DATASET_LOADER_IID + ")";
+               + FRONTIER_NUMBER_FORMAT_IID + ", " + FRONTIER_DATASET_LOADER_IID + " or "
+               + FRONTIER_COST_PRESETS_IID + ")";
     }
     const size_t slash = r.iid.rfind('/');
     const std::string interface = r.iid.substr(0, slash);
@@ -42,7 +44,8 @@ std::string readMetadata(const QPluginLoader &loader, PluginRecord &r)
                + "; this Frontier speaks version " + std::to_string(kApiVersion)
                + " (rebuild the plugin against it)";
     }
-    if (r.iid != FRONTIER_NUMBER_FORMAT_IID && r.iid != FRONTIER_DATASET_LOADER_IID)
+    if (r.iid != FRONTIER_NUMBER_FORMAT_IID && r.iid != FRONTIER_DATASET_LOADER_IID
+        && r.iid != FRONTIER_COST_PRESETS_IID)
         return "unknown extension interface '" + interface + "'";
     const QJsonObject meta = md.value(QStringLiteral("MetaData")).toObject();
     r.name = str(meta.value(QStringLiteral("name")).toString());
@@ -78,28 +81,44 @@ std::string registerPlugin(QPluginLoader &loader, PluginRecord &r)
     QObject *root = loader.instance();
     if (!root)
         return "has no root object: " + str(loader.errorString());
-    std::vector<std::shared_ptr<const numeric::CustomFormatFamily>> formats;
-    std::vector<std::shared_ptr<const data::DatasetLoader>> loaders;
+    Provision provision;
     try {
         if (r.iid == FRONTIER_NUMBER_FORMAT_IID) {
             auto *p = qobject_cast<NumberFormatPlugin *>(root);
             if (!p)
                 return "its root object does not implement " + r.iid;
-            formats = p->formatFamilies();
-            for (const auto &f : formats) {
+            provision.formats = p->formatFamilies();
+            for (const auto &f : provision.formats) {
                 if (f)
                     r.provides.push_back("format:" + f->pattern());
             }
-        } else {
+        } else if (r.iid == FRONTIER_DATASET_LOADER_IID) {
             auto *p = qobject_cast<DatasetLoaderPlugin *>(root);
             if (!p)
                 return "its root object does not implement " + r.iid;
-            loaders = p->datasetLoaders();
-            for (const auto &l : loaders) {
+            provision.loaders = p->datasetLoaders();
+            for (const auto &l : provision.loaders) {
                 if (l)
                     r.provides.push_back("dataset-loader:" + l->name());
             }
+        } else {
+            auto *p = qobject_cast<CostPresetPlugin *>(root);
+            if (!p)
+                return "its root object does not implement " + r.iid;
+            for (const auto &source : p->presetSources()) {
+                if (!source)
+                    return "provides a null preset source";
+                for (const cost::PresetDocument &doc : source->presets()) {
+                    cost::PresetSourceRegistry::Document d{doc.name, doc.json, source->name(),
+                                                           r.name};
+                    cost::parsePresetDocument(d); // a bad preset refuses the plugin
+                    provision.presets.push_back(std::move(d));
+                    r.provides.push_back("cost-preset:" + doc.name);
+                }
+            }
         }
+    } catch (const Error &e) {
+        return e.what();
     } catch (const std::exception &e) {
         return std::string("threw while registering: ").append(e.what());
     } catch (...) {
@@ -113,7 +132,7 @@ std::string registerPlugin(QPluginLoader &loader, PluginRecord &r)
     }
     r.provides = unique;
     try {
-        Registry::instance().addProvider(r.name, {}, formats, loaders);
+        Registry::instance().addProvider(r.name, provision);
     } catch (const std::exception &e) {
         return e.what();
     }

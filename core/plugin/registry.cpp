@@ -1,6 +1,9 @@
 #include "registry.h"
 
 #include "common/error.h"
+#include "cost/presetlibrary.h"
+
+#include <QDir>
 
 #include <algorithm>
 
@@ -15,6 +18,24 @@ std::vector<numeric::FormatFamily> builtinFormatFamilies()
     return numeric::FormatRegistry::instance().families();
 }
 
+// The preset files on the search path, by name (the first of a name wins, as in
+// cost::loadPreset); not parsed here.
+std::vector<std::string> builtinPresetNames()
+{
+    std::vector<std::string> names;
+    for (const std::string &dir : cost::presetSearchPath()) {
+        const QStringList files
+            = QDir(QString::fromStdString(dir))
+                  .entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+        for (const QString &file : files) {
+            const std::string name = file.chopped(5).toStdString();
+            if (std::find(names.begin(), names.end(), name) == names.end())
+                names.push_back(name);
+        }
+    }
+    return names;
+}
+
 } // namespace
 
 Registry::Registry() = default;
@@ -27,7 +48,11 @@ Registry &Registry::instance()
         for (const data::DatasetLoaderRegistry::Entry &e :
              data::DatasetLoaderRegistry::instance().loaders())
             loaders.push_back(e.loader);
-        r->addProvider("built-in", builtinFormatFamilies(), {}, loaders);
+        Provision builtin;
+        builtin.builtinFormats = builtinFormatFamilies();
+        builtin.loaders = loaders;
+        builtin.builtinPresets = builtinPresetNames();
+        r->addProvider("built-in", builtin);
         return r;
     }();
     return *registry;
@@ -42,15 +67,11 @@ void Registry::checkFree(const std::string &kind, const std::string &name) const
     }
 }
 
-void Registry::addProvider(
-    const std::string &provider, const std::vector<numeric::FormatFamily> &builtinFormats,
-    const std::vector<std::shared_ptr<const numeric::CustomFormatFamily>> &formats,
-    const std::vector<std::shared_ptr<const data::DatasetLoader>> &loaders)
+void Registry::addProvider(const std::string &provider, const Provision &provision)
 {
     const std::lock_guard<std::mutex> lock(m_mutex);
     if (std::find(m_providers.begin(), m_providers.end(), provider) != m_providers.end())
-        throw Error("the name '" + provider + "' is taken (" + provider
-                    + (provider == "built-in" ? ")" : " is already loaded)"));
+        throw Error("a plugin named '" + provider + "' is already loaded");
     const bool builtin = provider == "built-in";
     std::vector<Extension> added;
     auto add
@@ -64,24 +85,29 @@ void Registry::addProvider(
               }
               added.push_back({kind, name, description, provider});
           };
-    for (const numeric::FormatFamily &f : builtinFormats)
+    for (const numeric::FormatFamily &f : provision.builtinFormats)
         add("format", f.pattern, f.description);
-    for (const auto &f : formats) {
+    for (const auto &f : provision.formats) {
         if (!f)
             throw Error("provides a null format family");
         add("format", f->pattern(), f->description());
     }
-    for (const auto &l : loaders) {
+    for (const auto &l : provision.loaders) {
         if (!l)
             throw Error("provides a null dataset loader");
         add("dataset-loader", l->name(), l->description());
     }
+    for (const std::string &name : provision.builtinPresets)
+        add("cost-preset", name, "preset file on the search path");
+    for (const cost::PresetSourceRegistry::Document &d : provision.presets)
+        add("cost-preset", d.name, "from source '" + d.source + "'");
     // All names are free: hand the callables to their stores (built-ins are there).
     if (!builtin) {
-        for (const auto &f : formats)
+        for (const auto &f : provision.formats)
             numeric::FormatRegistry::instance().addCustom(f, provider);
-        for (const auto &l : loaders)
+        for (const auto &l : provision.loaders)
             data::DatasetLoaderRegistry::instance().add(l, provider);
+        cost::PresetSourceRegistry::instance().add(provision.presets);
     }
     m_providers.push_back(provider);
     m_extensions.insert(m_extensions.end(), added.begin(), added.end());

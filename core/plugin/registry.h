@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cost/presetsource.h"
 #include "data/datasetloader.h"
 #include "numeric/customformat.h"
 #include "numeric/formatregistry.h"
@@ -13,10 +14,20 @@ namespace frontier::plugin {
 // One extension: what it is, its name and who provides it.
 struct Extension
 {
-    std::string kind;        // "format" or "dataset-loader"
+    std::string kind;        // "format", "dataset-loader" or "cost-preset"
     std::string name;        // a format family's pattern ("posit<n>es<es>"), a loader's name
     std::string description; // one line
     std::string provider;    // "built-in" or the plugin's name
+};
+
+// What one provider adds.
+struct Provision
+{
+    std::vector<numeric::FormatFamily> builtinFormats; // the built-in provider only
+    std::vector<std::shared_ptr<const numeric::CustomFormatFamily>> formats;
+    std::vector<std::shared_ptr<const data::DatasetLoader>> loaders;
+    std::vector<std::string> builtinPresets; // preset files on the search path (built-in)
+    std::vector<cost::PresetSourceRegistry::Document> presets; // read and validated
 };
 
 // One plugin file the loader looked at (pluginloader.h).
@@ -28,7 +39,7 @@ struct PluginRecord
     int apiVersion = 0;
     std::string iid;
     std::string description;
-    std::vector<std::string> provides; // "format:posit<n>es<es>", "dataset-loader:npz"
+    std::vector<std::string> provides; // "format:posit<n>es<es>", "dataset-loader:npz", ...
     bool loaded = false;
     std::string error; // why it was refused (loaded == false)
 };
@@ -37,7 +48,8 @@ struct PluginRecord
 // docs/decisions/0011-plugin-registry.md). The built-ins (number formats and dataset
 // loaders) are registered through the same add functions as plugins, when instance() is
 // first called. The callables live in the typed stores of the modules that use them
-// (numeric::FormatRegistry, data::DatasetLoaderRegistry), so that core below plugin/
+// (numeric::FormatRegistry, data::DatasetLoaderRegistry, cost::PresetSourceRegistry;
+// the built-in presets are the files on the preset search path), so that core below plugin/
 // needs no upward dependency; this registry adds the names, the providers and the
 // all-or-nothing rule: a provider whose extensions clash with registered ones adds none.
 //
@@ -50,10 +62,7 @@ public:
     // Adds a provider's extensions, all or none: throws Error (nothing added) when the
     // provider's name is taken or one of the names clashes with a registered extension
     // of the same kind.
-    void addProvider(const std::string &provider,
-                     const std::vector<numeric::FormatFamily> &builtinFormats,
-                     const std::vector<std::shared_ptr<const numeric::CustomFormatFamily>> &formats,
-                     const std::vector<std::shared_ptr<const data::DatasetLoader>> &loaders);
+    void addProvider(const std::string &provider, const Provision &provision);
 
     std::vector<Extension> extensions() const;
     bool hasProvider(const std::string &provider) const;

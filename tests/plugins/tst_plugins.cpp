@@ -76,6 +76,7 @@ private Q_SLOTS:
     void shippedPluginsLoad();
     void badPluginIsRefused_data();
     void badPluginIsRefused();
+    void costPresetPlugin();
     void notALibrary();
     void duplicatePluginName();
     void onlyTheConfiguredFoldersAreSearched();
@@ -185,6 +186,51 @@ void TestPlugins::badPluginIsRefused()
     QCOMPARE(extensionCount(), before);
     QCOMPARE(data::DatasetLoaderRegistry::instance().loaders().size(), loaders);
     QCOMPARE(numeric::FormatRegistry::instance().families().size(), families);
+}
+
+void TestPlugins::costPresetPlugin()
+{
+    // lab-h7 is the cortex-m7 preset at twice the clock: the same model takes half the
+    // time and, at the same power, half the energy.
+    const QString folder = QStringLiteral(FRONTIER_PRESET_PLUGINS "/labpresets");
+    const Run list = frontierRun(
+        {QStringLiteral("presets"), QStringLiteral("list"), QStringLiteral("--json")}, folder);
+    QCOMPARE(list.exitCode, 0);
+    QVERIFY2(list.err.isEmpty(), list.err.constData());
+    bool found = false;
+    for (const QJsonValue &v :
+         QJsonDocument::fromJson(list.out).object().value(QStringLiteral("presets")).toArray()) {
+        const QJsonObject p = v.toObject();
+        if (p.value(QStringLiteral("name")).toString() == QLatin1String("lab-h7")) {
+            found = true;
+            QCOMPARE(p.value(QStringLiteral("path")).toString(),
+                     QStringLiteral("plugin labpresets"));
+            QCOMPARE(p.value(QStringLiteral("type")).toString(), QStringLiteral("device"));
+        }
+    }
+    QVERIFY(found);
+    auto total = [&](const QString &preset) {
+        const Run r = frontierRun({QStringLiteral("cost"), QStringLiteral("--recipe"),
+                                   QStringLiteral("lenet"), QStringLiteral("--format"),
+                                   QStringLiteral("int8"), QStringLiteral("--preset"), preset,
+                                   QStringLiteral("--json")},
+                                  folder);
+        if (r.exitCode != 0)
+            qWarning("%s", r.err.constData());
+        return QJsonDocument::fromJson(r.out).object().value(QStringLiteral("total")).toObject();
+    };
+    const QJsonObject lab = total(QStringLiteral("lab-h7"));
+    const QJsonObject m7 = total(QStringLiteral("cortex-m7"));
+    QVERIFY(m7.value(QStringLiteral("latency_us")).toDouble() > 0);
+    FRONTIER_COMPARE_REL(lab.value(QStringLiteral("latency_us")).toDouble(),
+                         m7.value(QStringLiteral("latency_us")).toDouble() / 2, 1e-12);
+    FRONTIER_COMPARE_REL(lab.value(QStringLiteral("energy_pj")).toDouble(),
+                         m7.value(QStringLiteral("energy_pj")).toDouble() / 2, 1e-12);
+    // Without the plugin the name is unknown.
+    const Run missing = frontierRun(
+        {QStringLiteral("presets"), QStringLiteral("show"), QStringLiteral("lab-h7")}, QString());
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY(missing.err.contains("preset lab-h7: no such preset"));
 }
 
 void TestPlugins::notALibrary()
