@@ -103,6 +103,8 @@ policy::DecisionModule decisionFor(const QString &name, const policy::TierOutput
         return DecisionModule::fitLogistic(fitOutputs, fitLabels);
     case DecisionModule::Kind::Oracle:
         return DecisionModule::oracle();
+    case DecisionModule::Kind::Custom:
+        return DecisionModule::fitCustom(name.toStdString(), fitOutputs, fitLabels, 0.5);
     }
     return DecisionModule::oracle();
 }
@@ -220,8 +222,12 @@ int sweepProject(const CommandParser &p, const std::vector<double> &taus, const 
         const study::TierRef remote = tierRef(variants[1], spec, model);
         t.remote.model = remote.model;
         t.remote.format = remote.format;
-        t.decision.kind = policy::DecisionModule::nameOf(policy::DecisionModule::kindFromName(
-            p.value(QStringLiteral("decision")).toStdString()));
+        const std::string decisionName = p.value(QStringLiteral("decision")).toStdString();
+        const policy::DecisionModule::Kind decisionKind
+            = policy::DecisionModule::kindFromName(decisionName);
+        t.decision.kind = decisionKind == policy::DecisionModule::Kind::Custom
+                              ? decisionName
+                              : policy::DecisionModule::nameOf(decisionKind);
         if (t.decision.kind == "logistic")
             t.decision.kind = "lr";
         t.decisionTau = 0.5;

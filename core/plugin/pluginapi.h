@@ -17,6 +17,7 @@
 #include "cost/presetsource.h"
 #include "data/datasetloader.h"
 #include "numeric/customformat.h"
+#include "policy/decisionrule.h"
 
 #include <QtPlugin>
 
@@ -56,8 +57,18 @@ public:
     virtual std::vector<std::shared_ptr<const cost::PresetSource>> presetSources() const = 0;
 };
 
+// Decision modules: HI's offload rules (policy/decisionrule.h), fitted on the calibration
+// split, named in studies' "decisions" and in `sweep --decision`.
+class DecisionModulePlugin
+{
+public:
+    virtual ~DecisionModulePlugin() = default;
+    virtual std::vector<std::shared_ptr<const policy::DecisionRule>> decisionRules() const = 0;
+};
+
 } // namespace frontier::plugin
 
+#define FRONTIER_DECISION_MODULE_IID "org.frontier.DecisionModule/1"
 #define FRONTIER_NUMBER_FORMAT_IID "org.frontier.NumberFormat/1"
 #define FRONTIER_DATASET_LOADER_IID "org.frontier.DatasetLoader/1"
 #define FRONTIER_COST_PRESETS_IID "org.frontier.CostPresets/1"
@@ -65,3 +76,4 @@ public:
 Q_DECLARE_INTERFACE(frontier::plugin::NumberFormatPlugin, FRONTIER_NUMBER_FORMAT_IID)
 Q_DECLARE_INTERFACE(frontier::plugin::DatasetLoaderPlugin, FRONTIER_DATASET_LOADER_IID)
 Q_DECLARE_INTERFACE(frontier::plugin::CostPresetPlugin, FRONTIER_COST_PRESETS_IID)
+Q_DECLARE_INTERFACE(frontier::plugin::DecisionModulePlugin, FRONTIER_DECISION_MODULE_IID)

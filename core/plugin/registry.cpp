@@ -52,6 +52,7 @@ Registry &Registry::instance()
         builtin.builtinFormats = builtinFormatFamilies();
         builtin.loaders = loaders;
         builtin.builtinPresets = builtinPresetNames();
+        builtin.builtinDecisions = {"maxprob", "margin", "entropy", "lr", "fixed", "oracle"};
         r->addProvider("built-in", builtin);
         return r;
     }();
@@ -101,6 +102,13 @@ void Registry::addProvider(const std::string &provider, const Provision &provisi
         add("cost-preset", name, "preset file on the search path");
     for (const cost::PresetSourceRegistry::Document &d : provision.presets)
         add("cost-preset", d.name, "from source '" + d.source + "'");
+    for (const std::string &name : provision.builtinDecisions)
+        add("decision-module", name, "built-in offload rule");
+    for (const auto &d : provision.decisions) {
+        if (!d)
+            throw Error("provides a null decision module");
+        add("decision-module", d->name(), d->description());
+    }
     // All names are free: hand the callables to their stores (built-ins are there).
     if (!builtin) {
         for (const auto &f : provision.formats)
@@ -108,6 +116,8 @@ void Registry::addProvider(const std::string &provider, const Provision &provisi
         for (const auto &l : provision.loaders)
             data::DatasetLoaderRegistry::instance().add(l, provider);
         cost::PresetSourceRegistry::instance().add(provision.presets);
+        for (const auto &d : provision.decisions)
+            policy::DecisionRuleRegistry::instance().add(d, provider);
     }
     m_providers.push_back(provider);
     m_extensions.insert(m_extensions.end(), added.begin(), added.end());

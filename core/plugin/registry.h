@@ -4,6 +4,7 @@
 #include "data/datasetloader.h"
 #include "numeric/customformat.h"
 #include "numeric/formatregistry.h"
+#include "policy/decisionrule.h"
 
 #include <mutex>
 #include <string>
@@ -14,7 +15,7 @@ namespace frontier::plugin {
 // One extension: what it is, its name and who provides it.
 struct Extension
 {
-    std::string kind;        // "format", "dataset-loader" or "cost-preset"
+    std::string kind;        // "format", "dataset-loader", "cost-preset" or "decision-module"
     std::string name;        // a format family's pattern ("posit<n>es<es>"), a loader's name
     std::string description; // one line
     std::string provider;    // "built-in" or the plugin's name
@@ -28,6 +29,8 @@ struct Provision
     std::vector<std::shared_ptr<const data::DatasetLoader>> loaders;
     std::vector<std::string> builtinPresets; // preset files on the search path (built-in)
     std::vector<cost::PresetSourceRegistry::Document> presets; // read and validated
+    std::vector<std::string> builtinDecisions;                 // DecisionModule's kinds (built-in)
+    std::vector<std::shared_ptr<const policy::DecisionRule>> decisions;
 };
 
 // One plugin file the loader looked at (pluginloader.h).

@@ -69,6 +69,80 @@ DecisionModule DecisionModule::fitLogistic(const TierOutputs &calibration,
     return logistic(LogisticRegression::fit(p1, p2, right), threshold);
 }
 
+DecisionRuleRegistry &DecisionRuleRegistry::instance()
+{
+    static DecisionRuleRegistry registry;
+    return registry;
+}
+
+void DecisionRuleRegistry::add(std::shared_ptr<const DecisionRule> rule,
+                               const std::string &provider)
+{
+    if (!rule)
+        throw Error("decision modules", "a rule is null");
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    m_rules.push_back({std::move(rule), provider});
+}
+
+const DecisionRuleRegistry::Entry *DecisionRuleRegistry::find(const std::string &name) const
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    for (const Entry &e : m_rules) {
+        if (e.rule->name() == name)
+            return &e;
+    }
+    return nullptr;
+}
+
+std::vector<DecisionRuleRegistry::Entry> DecisionRuleRegistry::rules() const
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    return m_rules;
+}
+
+DecisionModule DecisionModule::custom(const std::string &name,
+                                      std::shared_ptr<const FittedDecision> fitted,
+                                      double threshold)
+{
+    checkThreshold(threshold);
+    if (!fitted)
+        throw Error("decision module '" + name + "'", "has no fitted rule");
+    DecisionModule d(Kind::Custom, threshold);
+    d.m_customName = name;
+    d.m_fitted = std::move(fitted);
+    return d;
+}
+
+DecisionModule DecisionModule::fitCustom(const std::string &name, const TierOutputs &calibration,
+                                         const std::vector<int> &calibrationLabels,
+                                         double threshold)
+{
+    const DecisionRuleRegistry::Entry *e = DecisionRuleRegistry::instance().find(name);
+    if (!e)
+        throw Error("decision module", "unknown module '" + name + "'");
+    const std::string where = "decision module '" + name + "' (plugin " + e->provider + ")";
+    calibration.validate("calibration split");
+    if (!calibration.hasScores())
+        throw Error(where, "needs the local tier's scores on the calibration split");
+    if (calibrationLabels.size() != size_t(calibration.size()))
+        throw Error("calibration split", std::to_string(calibrationLabels.size()) + " labels for "
+                                             + std::to_string(calibration.size()) + " samples");
+    std::shared_ptr<const FittedDecision> fitted;
+    try {
+        fitted = e->rule->fit(calibration.scores, calibration.classes, calibrationLabels);
+    } catch (const std::exception &ex) {
+        throw Error(where, std::string("fit failed: ").append(ex.what()));
+    }
+    if (!fitted)
+        throw Error(where, "fit returned nothing");
+    return custom(name, std::move(fitted), threshold);
+}
+
+std::string DecisionModule::name() const
+{
+    return m_kind == Kind::Custom ? m_customName : nameOf(m_kind);
+}
+
 DecisionModule::Kind DecisionModule::kindFromName(const std::string &name)
 {
     std::string s = name;
@@ -83,8 +157,14 @@ DecisionModule::Kind DecisionModule::kindFromName(const std::string &name)
         return Kind::Logistic;
     if (s == "oracle")
         return Kind::Oracle;
-    throw Error("decision module",
-                "unknown module '" + name + "' (expected maxprob, margin, entropy, lr or oracle)");
+    if (DecisionRuleRegistry::instance().find(name))
+        return Kind::Custom;
+    std::string plugins;
+    for (const DecisionRuleRegistry::Entry &e : DecisionRuleRegistry::instance().rules())
+        plugins += ", " + e.rule->name();
+    throw Error("decision module", "unknown module '" + name
+                                       + "' (expected maxprob, margin, entropy, lr, oracle"
+                                       + plugins + "; plugins add others, docs/plugins.md)");
 }
 
 std::string DecisionModule::nameOf(Kind kind)
@@ -100,6 +180,8 @@ std::string DecisionModule::nameOf(Kind kind)
         return "lr";
     case Kind::Oracle:
         return "oracle";
+    case Kind::Custom:
+        return "custom";
     }
     return "?";
 }
@@ -143,6 +225,18 @@ std::vector<double> DecisionModule::confidence(const TierOutputs &local,
                                                + std::to_string(n) + " samples");
         for (size_t i = 0; i < n; ++i)
             out[i] = local.predictions[i] == labels[i] ? 1.0 : 0.0;
+        break;
+    case Kind::Custom:
+        if (!local.hasScores())
+            throw Error("decision module '" + m_customName + "'", "needs the local tier's scores");
+        for (size_t i = 0; i < n; ++i) {
+            const double c = m_fitted->confidence(local.scores.data() + i * size_t(local.classes),
+                                                  local.classes);
+            if (!std::isfinite(c))
+                throw Error("decision module '" + m_customName + "'",
+                            "gave a non-finite confidence for sample " + std::to_string(i));
+            out[i] = c;
+        }
         break;
     }
     return out;

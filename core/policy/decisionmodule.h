@@ -1,5 +1,6 @@
 #pragma once
 
+#include "decisionrule.h"
 #include "logisticregression.h"
 #include "tieroutputs.h"
 
@@ -18,11 +19,12 @@ namespace frontier::policy {
 //                   threshold 0.5 unless set otherwise (see LogisticRegression)
 //   Oracle          1 when the local answer is right, else 0; threshold 0.5: offloads
 //                   exactly the local errors (the lower bound of every module)
+//   Custom          a plugin's rule (decisionrule.h), fitted on the calibration split
 // A value type; immutable, so safe to share between threads.
 class DecisionModule
 {
 public:
-    enum class Kind { MaxProbability, Margin, Entropy, Logistic, Oracle };
+    enum class Kind { MaxProbability, Margin, Entropy, Logistic, Oracle, Custom };
 
     static DecisionModule maxProbability(double threshold);
     static DecisionModule margin(double threshold);
@@ -36,10 +38,20 @@ public:
                                       const std::vector<int> &calibrationLabels,
                                       double threshold = 0.5);
 
-    // "maxprob", "margin", "entropy", "lr", "oracle" (also "logistic", "max-probability").
-    // Throws Error naming the unknown word.
+    // Fits the registered rule `name` (DecisionRuleRegistry) on the calibration split.
+    // Needs scores. Throws Error naming the rule and its plugin.
+    static DecisionModule fitCustom(const std::string &name, const TierOutputs &calibration,
+                                    const std::vector<int> &calibrationLabels, double threshold);
+    static DecisionModule custom(const std::string &name,
+                                 std::shared_ptr<const FittedDecision> fitted, double threshold);
+
+    // "maxprob", "margin", "entropy", "lr", "oracle" (also "logistic", "max-probability"),
+    // or a registered rule's name (Custom). Throws Error naming the unknown word.
     static Kind kindFromName(const std::string &name);
     static std::string nameOf(Kind kind);
+    // The module's name: nameOf(kind()), or the rule's for Custom.
+    std::string name() const;
+    const std::shared_ptr<const FittedDecision> &fitted() const { return m_fitted; }
 
     Kind kind() const { return m_kind; }
     double threshold() const { return m_threshold; }
@@ -59,6 +71,8 @@ private:
     Kind m_kind = Kind::MaxProbability;
     double m_threshold = 0;
     LogisticRegression m_model;
+    std::string m_customName;
+    std::shared_ptr<const FittedDecision> m_fitted;
 };
 
 } // namespace frontier::policy

@@ -208,9 +208,15 @@ std::vector<DecisionSpec> parseDecisions(SpecReader &r)
             r.failAt(path,
                      std::string("expected a name or an object, found ") + jsonTypeName(a[i]));
         }
-        if (!kinds.count(d.kind))
+        if (!kinds.count(d.kind) && !d.isCustom()) {
+            std::string plugins;
+            for (const policy::DecisionRuleRegistry::Entry &e :
+                 policy::DecisionRuleRegistry::instance().rules())
+                plugins += ", " + e.rule->name();
             r.failAt(path, "unknown decision module '" + d.kind
-                               + "' (expected lr, maxprob, margin, entropy, oracle or fixed)");
+                               + "' (expected lr, maxprob, margin, entropy, oracle, fixed" + plugins
+                               + "; a plugin's module needs its plugin on FRONTIER_PLUGIN_PATH)");
+        }
         if (d.kind == "fixed" && a[i].isString())
             r.failAt(path, "a fixed module needs {\"kind\": \"fixed\", \"beta\", \"w1\", \"w2\"}");
         out.push_back(d);

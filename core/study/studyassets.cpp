@@ -99,6 +99,8 @@ AssetNeeds AssetNeeds::of(const std::vector<TrialConfig> &trials)
             n.offloads.insert({model, t.link, t.server, t.device});
             if (t.decision.kind == "lr")
                 n.fits.insert({t.tiers.back().model, t.tiers.back().format});
+            else if (t.decision.isCustom())
+                n.customFits.insert({t.tiers.back().model, t.tiers.back().format, t.decision.kind});
         }
         if (t.harvested) {
             n.intermittentModels.insert(model);
@@ -611,6 +613,14 @@ void StudyAssets::prepare(const AssetNeeds &needs, Progress *progress,
         const policy::DecisionModule fitted = policy::DecisionModule::fitLogistic(
             m_data.output(model, format, kCalibrationSplit), m_data.calibrationLabels);
         m_data.logisticFits[{model, format}] = fitted.logisticModel();
+    }
+    for (const auto &[model, format, rule] : needs.customFits) {
+        if (m_data.customFits.count({model, format, rule}))
+            continue;
+        m_data.customFits.emplace(
+            StudyData::CustomFitKey{model, format, rule},
+            policy::DecisionModule::fitCustom(rule, m_data.output(model, format, kCalibrationSplit),
+                                              m_data.calibrationLabels, 0.5));
     }
 }
 

@@ -30,9 +30,10 @@ struct AssetNeeds
     std::set<std::tuple<std::string, std::string, std::string>> costs; // model, format, device
     std::set<std::tuple<std::string, std::string, std::string, std::string>> offloads;
     std::set<std::pair<std::string, std::string>> fits; // model, format (lr decisions)
-    std::set<std::string> intermittentModels;           // intermittent policies: execution layers
-    std::set<std::string> intermittentDevices;          // ... platforms
-    std::set<std::string> intermittentTraces;           // ... harvested-power traces
+    std::set<std::tuple<std::string, std::string, std::string>> customFits; // model, format, rule
+    std::set<std::string> intermittentModels;  // intermittent policies: execution layers
+    std::set<std::string> intermittentDevices; // ... platforms
+    std::set<std::string> intermittentTraces;  // ... harvested-power traces
 
     static AssetNeeds of(const std::vector<TrialConfig> &trials);
 };

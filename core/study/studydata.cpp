@@ -57,4 +57,14 @@ const policy::LogisticRegression &StudyData::logisticFit(const std::string &mode
     return it->second;
 }
 
+const policy::DecisionModule &StudyData::customFit(const std::string &model,
+                                                   const std::string &format,
+                                                   const std::string &rule) const
+{
+    const auto it = customFits.find({model, format, rule});
+    if (it == customFits.end())
+        missing("decision module " + rule + " fit for " + model + "/" + format);
+    return it->second;
+}
+
 } // namespace frontier::study

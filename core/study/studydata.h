@@ -4,6 +4,7 @@
 #include "intermittent/platform.h"
 #include "intermittent/power.h"
 #include "policy/cascade.h"
+#include "policy/decisionmodule.h"
 #include "policy/logisticregression.h"
 #include "policy/tieroutputs.h"
 
@@ -47,6 +48,8 @@ struct StudyData
     std::map<CostKey, VariantStageCosts> costs;
     std::map<OffloadKey, policy::StageCost> offloads;          // device side + server, per sample
     std::map<FitKey, policy::LogisticRegression> logisticFits; // on the calibration split
+    using CustomFitKey = std::tuple<std::string, std::string, std::string>; // model, format, rule
+    std::map<CustomFitKey, policy::DecisionModule> customFits; // plugins' rules, fitted
     // Intermittent policies: execution layers per model, platforms per device preset,
     // harvested-power traces per (absolute) path.
     std::map<std::string, std::vector<intermittent::ExecLayer>> intermittentLayers;
@@ -70,6 +73,8 @@ struct StudyData
                                      const std::string &server, const std::string &device) const;
     const policy::LogisticRegression &logisticFit(const std::string &model,
                                                   const std::string &format) const;
+    const policy::DecisionModule &customFit(const std::string &model, const std::string &format,
+                                            const std::string &rule) const;
 };
 
 } // namespace frontier::study

@@ -4,6 +4,7 @@
 #include "intermittentknobs.h"
 #include "pareto.h"
 
+#include "policy/decisionrule.h"
 #include "policy/policies.h"
 
 #include "data/catalog.h"
@@ -88,9 +89,11 @@ struct DecisionSpec
 
     bool takesThreshold() const
     {
-        return kind == "maxprob" || kind == "margin" || kind == "entropy";
+        return kind == "maxprob" || kind == "margin" || kind == "entropy" || isCustom();
     }
     std::string label() const; // "lr", "fixed(-4.63,5.94,-3.04)"
+    // A plugin's rule (policy::DecisionRuleRegistry), fitted on the calibration split.
+    bool isCustom() const { return policy::DecisionRuleRegistry::instance().find(kind) != nullptr; }
 };
 
 // HI's remote: a model of the study in a format, or an ideal remote of given accuracy.

@@ -122,6 +122,9 @@ policy::Cascade TrialEvaluator::build(const TrialConfig &t,
             decision = DecisionModule::margin(t.decisionTau);
         else if (t.decision.kind == "entropy")
             decision = DecisionModule::entropy(t.decisionTau);
+        else if (t.decision.isCustom())
+            decision = d.customFit(last.model, last.format, t.decision.kind)
+                           .withThreshold(t.decisionTau);
         else if (t.decision.kind != "oracle")
             throw Error("trial " + t.label(), "unknown decision module '" + t.decision.kind + "'");
         if (thresholds)

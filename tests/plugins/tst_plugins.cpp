@@ -104,7 +104,8 @@ void TestPlugins::shippedPluginsLoad()
         loaded << p.value(QStringLiteral("name")).toString();
     }
     loaded.sort();
-    QCOMPARE(loaded, QStringList({QStringLiteral("npz"), QStringLiteral("posit")}));
+    QCOMPARE(loaded, QStringList({QStringLiteral("npz"), QStringLiteral("posit"),
+                                  QStringLiteral("tempscale")}));
     bool posit = false, npz = false, builtinCsv = false;
     for (const QJsonValue &v : o.value(QStringLiteral("extensions")).toArray()) {
         const QJsonObject e = v.toObject();
