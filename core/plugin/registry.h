@@ -48,7 +48,7 @@ struct PluginRecord
 };
 
 // The registry of extensions keyed by kind and name (DESIGN.md, Plugins;
-// docs/decisions/0011-plugin-registry.md). The built-ins (number formats and dataset
+// docs/decisions/0012-plugin-registry.md). The built-ins (number formats and dataset
 // loaders) are registered through the same add functions as plugins, when instance() is
 // first called. The callables live in the typed stores of the modules that use them
 // (numeric::FormatRegistry, data::DatasetLoaderRegistry, cost::PresetSourceRegistry;
