@@ -58,10 +58,11 @@ std::vector<TrialRecord> Project::trials(int64_t studyId, TrialStatus status)
     return readTrials(*s);
 }
 
-TrialCounts Project::trialCounts(int64_t studyId)
+TrialCounts Project::trialCounts(int64_t studyId, const Shard &shard)
 {
-    Cached s = sql("SELECT status, count(*) FROM trials WHERE study_id = ?1 GROUP BY status");
-    s->bindInt64(1, studyId);
+    Cached s = sql("SELECT status, count(*) FROM trials WHERE study_id = ?1"
+                   " AND (?2 = 0 OR frontier_shard(config_hash, ?2) = ?3) GROUP BY status");
+    s->bindInt64(1, studyId).bindInt64(2, shard.count).bindInt64(3, shard.index);
     TrialCounts c;
     while (s->step()) {
         const int64_t n = s->int64(1);
