@@ -4,6 +4,7 @@
 #include "common/fileutil.h"
 #include "store/shard.h"
 
+#include <cctype>
 #include <cstring>
 #include <filesystem>
 
@@ -189,7 +190,8 @@ void SlurmJob::write() const
                                     + std::to_string(store::Shard::kMaxCount));
     if (!partition.empty() && !matches(partition, "_.,-"))
         throw Error("--partition", "'" + partition + "' is not a partition name");
-    if (!time.empty() && !matches(time, ":-"))
+    if (!time.empty()
+        && (time.find_first_not_of("0123456789:-") != std::string::npos || !std::isdigit(time[0])))
         throw Error("--time", "'" + time + "' is not a Slurm time (e.g. 30, 2:00:00, 1-12:00:00)");
     if (cpusPerTask < 0)
         throw Error("--cpus-per-task", "must be positive");
