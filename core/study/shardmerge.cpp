@@ -197,8 +197,10 @@ Checked checkShards(const std::vector<std::string> &shards, const MergeOptions &
                 merged = std::move(row);
         }
         read->commit();
-        if (open > 0 && !options.partial)
-            throw Error(path, "shard " + part.text() + " is not finished (" + std::to_string(open)
+        // A run killed before it registered its trials has none open, but is not done.
+        if ((open > 0 || study.status != store::StudyStatus::Done) && !options.partial)
+            throw Error(path, "shard " + part.text() + " is not finished (study "
+                                  + store::toString(study.status) + ", " + std::to_string(open)
                                   + " of " + std::to_string(own)
                                   + " trials not computed); resume it (frontier study resume "
                                     "--project "
@@ -214,6 +216,16 @@ Checked checkShards(const std::vector<std::string> &shards, const MergeOptions &
                                + "' is not among the files (" + std::to_string(c.missing.size())
                                + " of " + std::to_string(c.shardCount)
                                + " missing); give every shard, or merge with --partial");
+    // Every shard finished, yet trials no shard computed: the shards resolved the spec to
+    // other trials (their hashes cover the data, models and presets they read).
+    const auto open = std::count_if(c.trials.begin(), c.trials.end(),
+                                    [](const TrialRow &t) { return !finished(t.status); });
+    if (open > 0 && !options.partial)
+        throw Error(first, std::to_string(open) + " trials of study '" + c.study.name
+                               + "' were computed by none of the shards: the shards resolved "
+                                 "the spec to other trials (a dataset, model or preset file "
+                                 "that differs between machines?); merge with --partial to "
+                                 "keep them pending");
     return c;
 }
 

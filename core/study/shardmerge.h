@@ -49,7 +49,9 @@ struct MergeReport
 //    are shards of one count n;
 //  - a trial computed by more than one file (the same shard given twice) has identical
 //    metrics, and identical to the target's when the target already holds it;
-//  - unless `partial`: every shard index 0..n-1 is given and every shard is finished.
+//  - unless `partial`: every shard index 0..n-1 is given, every shard is finished (its
+//    study done, no trial of its own open), and every trial of the study was computed by
+//    one of them (shards that read different data resolve the spec to other trials).
 //
 // Idempotent: merging the same files again writes nothing. Not thread-safe; reads the
 // shard files read-only (a shard still running may be read: only its committed trials

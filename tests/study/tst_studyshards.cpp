@@ -316,6 +316,8 @@ private Q_SLOTS:
             << QByteArray("UPDATE runs SET isa = CASE isa WHEN 'portable' THEN 'avx2' ELSE "
                           "'portable' END, kernels = replace(kernels, 'avx2', 'portable')")
             << QByteArray("kernel path");
+        QTest::newRow("an unfinished shard")
+            << QByteArray("UPDATE studies SET status = 'running'") << QByteArray("not finished");
         QTest::newRow("a trial with other metrics")
             << QByteArray("UPDATE trials SET metrics = json_set(metrics, '$.accuracy', 0.123)"
                           " WHERE id = (SELECT min(id) FROM trials WHERE status = 'done')")
