@@ -2,8 +2,9 @@
 # A study on a real Slurm (docs/scale-out.md): starts munged, slurmctld and slurmd on this
 # host (one node, 2 CPUs, state under a temporary folder, no accounting), writes the job
 # with `frontier study slurm SPEC --shards 3`, submits it with the generated submit.sh (a
-# job array of 3 shards, then the merge job after it), waits for the merge and compares
-# the merged trials CSV with a single-process run. Installs slurm-wlm and munge with
+# job array of 3 shards, then the merge job after it) with one shard made to fail, checks
+# that the merge is held, submits again, waits for the merge and compares the merged
+# trials CSV with a single-process run. Installs slurm-wlm and munge with
 # apt-get when they are missing (as root); prints SKIP and exits 0 only when they cannot
 # be installed. The daemons are stopped on every exit.
 #   run-slurm-test.sh FRONTIER SPEC [TIMEOUT_SECONDS]
@@ -42,6 +43,12 @@ chmod 700 "$work"
 pids=()
 cleanup() {
     local status=$?
+    # Let the last job steps end first: killed under slurmd they would stay as zombies.
+    for _ in 1 2 3 4 5; do
+        [[ -z $(squeue -h 2>/dev/null) ]] && break
+        sleep 1
+    done
+    sleep 1
     for pid in "${pids[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
@@ -78,7 +85,8 @@ mkdir -m 700 "$work/munge"
 mungekey --create --keyfile="$work/munge/munge.key"
 munged --foreground --force --key-file="$work/munge/munge.key" \
     --socket="$work/munge/munge.socket" --log-file="$work/munge/munged.log" \
-    --pid-file="$work/munge/munged.pid" --seed-file="$work/munge/munged.seed" &
+    --pid-file="$work/munge/munged.pid" --seed-file="$work/munge/munged.seed" \
+    >"$work/munge/munged.out" 2>&1 &
 pids+=($!)
 wait_for munged test -S "$work/munge/munge.socket"
 
@@ -131,31 +139,59 @@ echo "slurm: slurmctld and slurmd up on $host (port $port)"
 study=$("$frontier" study list --project "$work/single.frontier" --json \
     | sed -n 's/.*"name": *"\([^"]*\)".*/\1/p' | head -n 1)
 
-# The job: write, submit, wait for the merge.
+# The job: write it; make shard 1 fail on the first submission (its file is garbage), so
+# that the merge never starts; then fix it and submit again: every shard resumes (0 and 2
+# compute nothing) and the merge follows.
 "$frontier" study slurm "$spec" --shards "$shards" --out "$work/job" --partition frontier \
     --time 0:10:00 --cpus-per-task 1
-submitted=$(bash "$work/job/submit.sh")
-echo "$submitted"
-merge=$(sed -n 's/.*merge as job \([0-9]*\).*/\1/p' <<<"$submitted")
-array=$(sed -n 's/.*job array \([0-9]*\),.*/\1/p' <<<"$submitted")
-[[ -n "$merge" && -n "$array" ]] || { echo "FAIL: submit.sh printed no job ids"; exit 1; }
-dependency=$(scontrol show job "$merge" | sed -n 's/.*Dependency=\([^ ]*\).*/\1/p')
-echo "merge job $merge depends on: $dependency"
-[[ "$dependency" == afterok:"$array"* || "$dependency" == "(null)" ]] \
-    || { echo "FAIL: the merge job does not wait for the array"; exit 1; }
+echo "not a project" >"$work/job/shard-1-of-$shards.frontier"
 job_state() { scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1; }
-merge_ended() {
-    case $(job_state "$merge") in
+ended() {
+    case $(job_state "$1") in
     COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY) return 0 ;;
     *) return 1 ;;
     esac
 }
-wait_for "the merge job" merge_ended
-for ((i = 0; i < shards; ++i)); do
-    echo "array task $i: $(scontrol show job "${array}_$i" 2>/dev/null \
-        | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1)"
-done
+submit() { # sets $array and $merge
+    local submitted
+    submitted=$(bash "$work/job/submit.sh")
+    echo "$submitted"
+    merge=$(sed -n 's/.*merge as job \([0-9]*\).*/\1/p' <<<"$submitted")
+    array=$(sed -n 's/.*job array \([0-9]*\),.*/\1/p' <<<"$submitted")
+    [[ -n "$merge" && -n "$array" ]] || { echo "FAIL: submit.sh printed no job ids"; exit 1; }
+    local dependency
+    dependency=$(scontrol show job "$merge" | sed -n 's/.*Dependency=\([^ ]*\).*/\1/p')
+    echo "merge job $merge depends on: $dependency"
+    [[ "$dependency" == afterok:"$array"* || "$dependency" == "(null)" ]] \
+        || { echo "FAIL: the merge job does not wait for the array"; exit 1; }
+}
+tasks_ended() {
+    local i
+    for ((i = 0; i < shards; ++i)); do ended "${array}_$i" || return 1; done
+}
+report_tasks() {
+    local i
+    for ((i = 0; i < shards; ++i)); do echo "array task $i: $(job_state "${array}_$i")"; done
+}
+
+submit
+wait_for "the array tasks" tasks_ended
+report_tasks
+[[ $(job_state "${array}_1") == FAILED && $(job_state "${array}_0") == COMPLETED ]] \
+    || { echo "FAIL: task 1 should have failed on its garbage file, task 0 succeeded"; exit 1; }
+never() { scontrol show job "$merge" | grep -q 'Reason=DependencyNeverSatisfied'; }
+wait_for "the merge job to be held" never
+echo "merge job $merge: $(job_state "$merge"), DependencyNeverSatisfied (as it should)"
+[[ ! -e "$work/job/merged.frontier" ]] || { echo "FAIL: merged without shard 1"; exit 1; }
+scancel "$merge"
+rm -f "$work/job/shard-1-of-$shards.frontier"
+
+submit
+wait_for "the merge job" ended "$merge"
+report_tasks
 [[ $(job_state "$merge") == COMPLETED ]] || { echo "FAIL: the merge job $(job_state "$merge")"; exit 1; }
+grep -h "0 computed" "$work/job/logs/shard-0-of-$shards.log" >/dev/null \
+    || { echo "FAIL: shard 0 computed again on resubmission"; exit 1; }
 "$frontier" study status --project "$work/job/shard-*-of-$shards.frontier"
 "$frontier" study status --project "$work/job/merged.frontier"
 
@@ -167,4 +203,4 @@ if ! cmp -s "$work/single.csv" "$work/merged.csv"; then
     exit 1
 fi
 echo "PASS: $(($(wc -l <"$work/merged.csv") - 1)) trials of study $study, $shards shards on Slurm" \
-     "(array job $array, merge job $merge), identical to a single run"
+     "(a failed task resubmitted; array job $array, merge job $merge), identical to a single run"
