@@ -91,7 +91,8 @@ public:
     // pending and returns how many were new: running a study twice adds nothing.
     int addTrials(int64_t studyId, const std::vector<TrialConfig> &configs);
     std::vector<TrialRecord> trials(int64_t studyId);
-    std::vector<TrialRecord> trials(int64_t studyId, TrialStatus status);
+    // Of `shard` only, when sharded().
+    std::vector<TrialRecord> trials(int64_t studyId, TrialStatus status, const Shard &shard = {});
     // Counts the trials of the study, or only those of `shard` when it is sharded().
     TrialCounts trialCounts(int64_t studyId, const Shard &shard = {});
     // After a killed run: every trial left 'running' goes back to 'pending' (whoever

@@ -265,7 +265,7 @@ RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
         std::vector<TrialConfig> openConfigs;
         for (const store::TrialStatus status :
              {store::TrialStatus::Pending, store::TrialStatus::Running}) {
-            for (const store::TrialRecord &r : project.trials(report.studyId, status)) {
+            for (const store::TrialRecord &r : project.trials(report.studyId, status, shard)) {
                 const auto it = byKey.find(r.configHash);
                 if (it != byKey.end())
                     openConfigs.push_back(*it->second);
