@@ -230,14 +230,17 @@ void ProjectDocument::reload()
                                   {}};
             }
             for (const store::StudyRecord &s : project.studies()) {
-                const store::TrialCounts counts = project.trialCounts(s.id);
-                m_studies << Entry{QString::fromStdString(s.name),
-                                   QString::fromStdString(s.name),
-                                   tr("%1: %2 of %3 trials done")
-                                       .arg(QString::fromStdString(store::toString(s.status)))
-                                       .arg(counts.done)
-                                       .arg(counts.total()),
-                                   {}};
+                // A shard's file holds every trial of the study but computes its own only.
+                const store::Shard shard = project.studyShard(s.id);
+                const store::TrialCounts counts = project.trialCounts(s.id, shard);
+                QString tip = tr("%1: %2 of %3 trials done")
+                                  .arg(QString::fromStdString(store::toString(s.status)))
+                                  .arg(counts.done)
+                                  .arg(counts.total());
+                if (shard.sharded())
+                    tip += tr(" (shard %1)").arg(QString::fromStdString(shard.text()));
+                m_studies << Entry{
+                    QString::fromStdString(s.name), QString::fromStdString(s.name), tip, {}};
             }
         } catch (const std::exception &e) {
             m_storeError = QString::fromUtf8(e.what());

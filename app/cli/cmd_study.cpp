@@ -1,7 +1,9 @@
-// frontier study run|resume|status|list|trials|front|best — studies in a project file.
+// frontier study run|resume|status|list|trials|front|best — studies in a project file
+// (merge, slurm and the status of shards: cmd_shards.cpp).
 
 #include "cli.h"
 #include "commands.h"
+#include "shardcommands.h"
 
 #include "common/error.h"
 #include "store/project.h"
@@ -145,12 +147,19 @@ int runOrResume(const QStringList &args, bool resume)
                     QStringLiteral("NAME"));
     p.addOption(QStringLiteral("threads"), QStringLiteral("worker threads (default: all cores)"),
                 QStringLiteral("N"));
+    p.addOption(QStringLiteral("shard"),
+                QStringLiteral("compute only shard i of n (0 <= i < n) of the trials, for a "
+                               "merge later (docs/scale-out.md)%1")
+                    .arg(resume ? QStringLiteral("; default: the stored one") : QString()),
+                QStringLiteral("i/n"));
     p.addOption(QStringLiteral("json"), QStringLiteral("print the report as JSON"));
     if (!p.parse(args))
         return ExitOk;
     const QStringList pos = p.requirePositional(resume ? 0 : 1, QStringLiteral("SPEC.json"));
     const bool json = p.isSet(QStringLiteral("json"));
     study::RunOptions options;
+    if (p.isSet(QStringLiteral("shard")))
+        options.shard = store::Shard::parse(p.value(QStringLiteral("shard")).toStdString());
     if (p.isSet(QStringLiteral("threads")))
         options.threads = p.intValue(QStringLiteral("threads"), 1, 1024);
     Progress progress;
@@ -175,9 +184,12 @@ int runOrResume(const QStringList &args, bool resume)
 
 QJsonObject studyJson(store::Project &project, const store::StudyRecord &s)
 {
-    const store::TrialCounts counts = project.trialCounts(s.id);
+    const store::Shard shard = project.studyShard(s.id);
+    const store::TrialCounts counts = project.trialCounts(s.id, shard);
     QJsonObject o;
     o[QStringLiteral("name")] = QString::fromStdString(s.name);
+    if (shard.sharded())
+        o[QStringLiteral("shard")] = QString::fromStdString(shard.text());
     o[QStringLiteral("status")] = QString::fromStdString(store::toString(s.status));
     o[QStringLiteral("trials")] = double(counts.total());
     o[QStringLiteral("done")] = double(counts.done);
@@ -221,6 +233,10 @@ int statusOrList(const QStringList &args, bool list)
     if (!p.parse(args))
         return ExitOk;
     p.requirePositional(0, {});
+    if (!list && isPattern(p.value(QStringLiteral("project"))))
+        return shardStatus(p.value(QStringLiteral("project")).toStdString(),
+                           p.value(QStringLiteral("study")).toStdString(),
+                           p.isSet(QStringLiteral("json")));
     store::Project project(projectPath(p), store::Project::Access::ReadOnly);
     std::vector<store::StudyRecord> studies = project.studies();
     const std::string only = list ? std::string() : p.value(QStringLiteral("study")).toStdString();
@@ -266,6 +282,13 @@ int statusOrList(const QStringList &args, bool list)
         return ExitOk;
     }
     table.print();
+    for (const QJsonValue &v : array) {
+        const QString shard = v.toObject().value(QStringLiteral("shard")).toString();
+        if (!shard.isEmpty())
+            std::printf("%s is shard %s: the counts are of its trials\n",
+                        qPrintable(v.toObject().value(QStringLiteral("name")).toString()),
+                        qPrintable(shard));
+    }
     for (const QJsonValue &v : array) {
         const QJsonObject f = v.toObject().value(QStringLiteral("front")).toObject();
         if (!f.isEmpty())
@@ -572,13 +595,25 @@ int runStudy(const QStringList &args)
         return front(rest);
     if (sub == QLatin1String("best"))
         return best(rest);
+    if (sub == QLatin1String("merge"))
+        return mergeStudyShards(rest);
+    if (sub == QLatin1String("slurm"))
+        return writeSlurmJob(rest);
     if (sub == QLatin1String("--help") || sub == QLatin1String("-h") || sub.isEmpty()) {
         std::printf(
-            "Usage: frontier study run|resume|status|list|trials|front|best [options]\n"
-            "  run SPEC.json --project P [--threads N] [--json]   run a study "
-            "(docs/study-spec.md)\n"
+            "Usage: frontier study run|resume|status|list|trials|front|best|merge|slurm "
+            "[options]\n"
+            "  run SPEC.json --project P [--threads N] [--shard i/n] [--json]\n"
+            "                                                     run a study "
+            "(docs/study-spec.md),\n"
+            "                                                     or only shard i of n of it\n"
             "  resume --project P [--study NAME]                  finish an interrupted study\n"
             "  status|list --project P [--json]                   the studies and their trials\n"
+            "  status --project 'DIR/shard-*.frontier'            progress of each shard\n"
+            "  merge --into P SHARD.frontier... [--partial]       shards into one project\n"
+            "  slurm SPEC.json --shards N --out DIR [--partition P] [--time T]\n"
+            "        [--cpus-per-task C] [--isa avx2|portable]    a Slurm job array and merge\n"
+            "                                                     job (docs/scale-out.md)\n"
             "  trials --project P --study NAME [--csv|--json]     knobs and metrics per trial\n"
             "  front --project P --study NAME [--objectives energy_pj:min,accuracy:max]\n"
             "        [--where C] [--csv|--json]                   the Pareto front\n"
@@ -586,7 +621,8 @@ int runStudy(const QStringList &args)
         return sub.isEmpty() ? ExitUsage : ExitOk;
     }
     throw UsageError{QStringLiteral("study: unknown subcommand '") + sub
-                     + QStringLiteral("' (run, resume, status, list, trials, front, best)")};
+                     + QStringLiteral("' (run, resume, status, list, trials, front, best, merge, "
+                                      "slurm)")};
 }
 
 } // namespace frontier::cli

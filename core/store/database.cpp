@@ -1,5 +1,6 @@
 #include "database.h"
 
+#include "shard.h"
 #include "statement.h"
 
 #include "common/error.h"
@@ -13,6 +14,24 @@
 #include <utility>
 
 namespace frontier::store {
+
+namespace {
+
+void shardFunction(sqlite3_context *context, int, sqlite3_value **argv)
+{
+    const unsigned char *hash = sqlite3_value_text(argv[0]);
+    const int bytes = sqlite3_value_bytes(argv[0]);
+    const int64_t count = sqlite3_value_int64(argv[1]);
+    if (!hash || count <= 0 || count > Shard::kMaxCount) {
+        sqlite3_result_null(context);
+        return;
+    }
+    sqlite3_result_int(
+        context,
+        shardOf(std::string_view(reinterpret_cast<const char *>(hash), size_t(bytes)), int(count)));
+}
+
+} // namespace
 
 Database::Database(const std::string &path, Mode mode)
     : m_path(path)
@@ -56,6 +75,17 @@ Database::Database(const std::string &path, Mode mode)
     }
     // Another process may hold the write lock for a moment (a batch run beside the GUI).
     sqlite3_busy_timeout(m_db, kBusyTimeoutMs);
+    // frontier_shard(config_hash, n): the shard of n a trial belongs to (shard.h), so that
+    // claims and counts of a shard stay one query.
+    if (sqlite3_create_function_v2(m_db, "frontier_shard", 2,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                   &shardFunction, nullptr, nullptr, nullptr)
+        != SQLITE_OK) {
+        const std::string message = sqlite3_errmsg(m_db);
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        throw Error(path, "cannot open: " + message);
+    }
 }
 
 Database::~Database()

@@ -315,6 +315,37 @@ int64_t Project::recordRun(int64_t studyId, int threads)
     return id;
 }
 
+Shard Project::studyShard(int64_t studyId)
+{
+    Cached s = sql("SELECT shard_index, shard_count FROM study_shards WHERE study_id = ?1");
+    s->bindInt64(1, studyId);
+    Shard shard;
+    if (s->step())
+        shard = {int(s->int64(0)), int(s->int64(1))};
+    return shard;
+}
+
+void Project::setStudyShard(int64_t studyId, const Shard &shard)
+{
+    requireWritable("record a shard");
+    if (!shard.sharded())
+        throw Error(m_db.path(), "no shard to record");
+    auto t = begin();
+    const Shard stored = studyShard(studyId);
+    if (stored.sharded()) {
+        if (stored != shard)
+            throw Error(m_db.path(),
+                        "computes shard " + stored.text() + " of the study, not " + shard.text());
+        return; // nothing written
+    }
+    sql("INSERT INTO study_shards (study_id, shard_index, shard_count) VALUES (?1, ?2, ?3)")
+        ->bindInt64(1, studyId)
+        .bindInt64(2, shard.index)
+        .bindInt64(3, shard.count)
+        .execute();
+    t->commit();
+}
+
 std::vector<RunRecord> Project::runs(int64_t studyId)
 {
     Cached s = sql("SELECT id, study_id, frontier_version, isa, kernels, cpu, threads, started"

@@ -2,6 +2,7 @@
 
 #include "database.h"
 #include "records.h"
+#include "shard.h"
 #include "statement.h"
 #include "transaction.h"
 
@@ -80,13 +81,20 @@ public:
     // starts computing the study on `threads` threads; the runs of a study, oldest first.
     int64_t recordRun(int64_t studyId, int threads);
     std::vector<RunRecord> runs(int64_t studyId);
+    // The shard of the study this file computes (docs/scale-out.md); not sharded() when it
+    // holds the whole study. setStudyShard records it once: Error when the study already
+    // has another one.
+    Shard studyShard(int64_t studyId);
+    void setStudyShard(int64_t studyId, const Shard &shard);
 
     // Trials. addTrials inserts the configurations not yet in the study (by hash) as
     // pending and returns how many were new: running a study twice adds nothing.
     int addTrials(int64_t studyId, const std::vector<TrialConfig> &configs);
     std::vector<TrialRecord> trials(int64_t studyId);
-    std::vector<TrialRecord> trials(int64_t studyId, TrialStatus status);
-    TrialCounts trialCounts(int64_t studyId);
+    // Of `shard` only, when sharded().
+    std::vector<TrialRecord> trials(int64_t studyId, TrialStatus status, const Shard &shard = {});
+    // Counts the trials of the study, or only those of `shard` when it is sharded().
+    TrialCounts trialCounts(int64_t studyId, const Shard &shard = {});
     // After a killed run: every trial left 'running' goes back to 'pending' (whoever
     // claimed it; see reclaimDeadWorkers for the one that spares live workers). Returns
     // how many.
@@ -118,9 +126,11 @@ public:
     bool acquireLease(const std::string &resource, int64_t workerId);
     void releaseLease(const std::string &resource, int64_t workerId);
     std::vector<LeaseRecord> leases();
-    // Marks up to `limit` pending trials of the study running for the worker, lowest ids
-    // first; returns them in id order (empty when none is pending).
-    std::vector<ClaimedTrial> claimTrials(int64_t studyId, int64_t workerId, int limit);
+    // Marks up to `limit` pending trials of the study (of `shard` only, when sharded())
+    // running for the worker, lowest ids first; returns them in id order (empty when none
+    // is pending).
+    std::vector<ClaimedTrial> claimTrials(int64_t studyId, int64_t workerId, int limit,
+                                          const Shard &shard = {});
     // Trials of the study running for other workers.
     int64_t trialsRunningElsewhere(int64_t studyId, int64_t workerId);
 

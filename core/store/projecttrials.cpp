@@ -50,18 +50,23 @@ std::vector<TrialRecord> Project::trials(int64_t studyId)
     return readTrials(*s);
 }
 
-std::vector<TrialRecord> Project::trials(int64_t studyId, TrialStatus status)
+std::vector<TrialRecord> Project::trials(int64_t studyId, TrialStatus status, const Shard &shard)
 {
     Cached s = sql("SELECT id, study_id, config_hash, config, status, error, started, finished"
-                   " FROM trials WHERE study_id = ?1 AND status = ?2 ORDER BY id");
-    s->bindInt64(1, studyId).bindText(2, toString(status));
+                   " FROM trials WHERE study_id = ?1 AND status = ?2"
+                   " AND (?3 = 0 OR frontier_shard(config_hash, ?3) = ?4) ORDER BY id");
+    s->bindInt64(1, studyId)
+        .bindText(2, toString(status))
+        .bindInt64(3, shard.count)
+        .bindInt64(4, shard.index);
     return readTrials(*s);
 }
 
-TrialCounts Project::trialCounts(int64_t studyId)
+TrialCounts Project::trialCounts(int64_t studyId, const Shard &shard)
 {
-    Cached s = sql("SELECT status, count(*) FROM trials WHERE study_id = ?1 GROUP BY status");
-    s->bindInt64(1, studyId);
+    Cached s = sql("SELECT status, count(*) FROM trials WHERE study_id = ?1"
+                   " AND (?2 = 0 OR frontier_shard(config_hash, ?2) = ?3) GROUP BY status");
+    s->bindInt64(1, studyId).bindInt64(2, shard.count).bindInt64(3, shard.index);
     TrialCounts c;
     while (s->step()) {
         const int64_t n = s->int64(1);

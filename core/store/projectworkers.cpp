@@ -145,7 +145,8 @@ std::vector<LeaseRecord> Project::leases()
     return out;
 }
 
-std::vector<ClaimedTrial> Project::claimTrials(int64_t studyId, int64_t workerId, int limit)
+std::vector<ClaimedTrial> Project::claimTrials(int64_t studyId, int64_t workerId, int limit,
+                                               const Shard &shard)
 {
     requireWritable("claim trials");
     auto t = begin();
@@ -154,9 +155,15 @@ std::vector<ClaimedTrial> Project::claimTrials(int64_t studyId, int64_t workerId
         Cached s = sql("UPDATE trials SET status = 'running', error = NULL, worker_id = ?2,"
                        " started = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
                        " WHERE id IN (SELECT id FROM trials WHERE study_id = ?1"
-                       " AND status = 'pending' ORDER BY id LIMIT ?3)"
+                       " AND status = 'pending'"
+                       " AND (?4 = 0 OR frontier_shard(config_hash, ?4) = ?5)"
+                       " ORDER BY id LIMIT ?3)"
                        " RETURNING id, config_hash");
-        s->bindInt64(1, studyId).bindInt64(2, workerId).bindInt64(3, std::max(1, limit));
+        s->bindInt64(1, studyId)
+            .bindInt64(2, workerId)
+            .bindInt64(3, std::max(1, limit))
+            .bindInt64(4, shard.count)
+            .bindInt64(5, shard.index);
         while (s->step())
             out.push_back({s->int64(0), s->text(1)});
     }

@@ -118,6 +118,14 @@ const char *const kMigrations[] = {
     "CREATE INDEX leases_by_worker ON leases (worker_id);"
     "ALTER TABLE trials ADD COLUMN worker_id INTEGER REFERENCES workers (id) ON DELETE SET NULL;"
     "CREATE INDEX trials_by_worker ON trials (worker_id);",
+
+    // 5: a study computed in shards on several machines and merged (docs/scale-out.md):
+    // the shard of the study this project file computes (store/shard.h).
+    "CREATE TABLE study_shards ("
+    "  study_id INTEGER PRIMARY KEY REFERENCES studies (id) ON DELETE CASCADE,"
+    "  shard_index INTEGER NOT NULL,"
+    "  shard_count INTEGER NOT NULL,"
+    "  CHECK (shard_count >= 1 AND shard_index >= 0 AND shard_index < shard_count));",
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == size_t(kCurrentVersion),

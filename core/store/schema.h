@@ -16,9 +16,10 @@ class Database;
 //   2  output caches, fronts and their members, an index of trials by status
 //   3  runs (which Frontier and CPU computed a study), the ISA of each output cache
 //   4  workers, leases on assets, the worker claiming each running trial
+//   5  study_shards: the shard of a study a project file computes
 namespace schema {
 
-constexpr int kCurrentVersion = 4;
+constexpr int kCurrentVersion = 5;
 constexpr int32_t kApplicationId = 0x46524e54; // "FRNT"
 
 // What a file on disk is, read without writing to it.

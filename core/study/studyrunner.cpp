@@ -114,7 +114,8 @@ std::pair<int64_t, bool> evaluateTrials(store::Project &project, int64_t studyId
         }
         // The next batch: about batchTrials trials, cut into whole units.
         std::vector<PendingTrial> pending;
-        for (const store::ClaimedTrial &c : project.claimTrials(studyId, worker, batchTrials)) {
+        for (const store::ClaimedTrial &c :
+             project.claimTrials(studyId, worker, batchTrials, options.shard)) {
             // A trial of another identity (e.g. the dataset changed) stays claimed until
             // this worker unregisters, and then goes back to pending untouched.
             const auto it = byKey.find(c.configHash);
@@ -205,7 +206,19 @@ RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
         // leaves no dataset behind either.
         auto start = project.begin();
         assets.attach(project);
+        const bool known = project.findStudy(spec.name).has_value();
         report.studyId = project.createStudy(spec.name, canonicalJson(spec.toJson()));
+        const store::Shard stored = project.studyShard(report.studyId);
+        if (stored != options.shard) {
+            if (!options.shard.sharded())
+                throw Error(m_path, "computes shard " + stored.text() + " of study '" + spec.name
+                                        + "'; run it with --shard " + stored.text()
+                                        + " or resume it");
+            if (known && !stored.sharded())
+                throw Error(m_path, "holds the whole study '" + spec.name + "'; compute shard "
+                                        + options.shard.text() + " into a project file of its own");
+            project.setStudyShard(report.studyId, options.shard); // Error for another shard
+        }
         project.setStudyStatus(report.studyId, store::StudyStatus::Running);
         project.recordRun(report.studyId, activeThreads());
         start->commit();
@@ -218,7 +231,8 @@ RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
         log("data: " + assets.prepared().description);
         for (const ModelSpec &m : spec.models)
             report.storedModels[m.name] = assets.storedModelName(m.name);
-        report.trials = int64_t(trials.size());
+        const store::Shard &shard = options.shard;
+        report.trials = 0;
         // Keyed and registered in chunks, so that a cancel is seen within a few
         // milliseconds even for studies of millions of trials; registering is idempotent.
         auto checkCancel = [&] {
@@ -235,7 +249,10 @@ RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
                 const TrialConfig &t = trials[i];
                 const std::string key = t.key(assets.identity());
                 configs.push_back({key, t.resolvedJson(assets.identity(), true)});
-                byKey[key] = &t;
+                if (shard.contains(key)) {
+                    byKey[key] = &t;
+                    ++report.trials;
+                }
             }
             project.addTrials(report.studyId, configs);
         }
@@ -248,15 +265,18 @@ RunReport StudyRunner::run(const StudySpec &spec, const RunOptions &options)
         std::vector<TrialConfig> openConfigs;
         for (const store::TrialStatus status :
              {store::TrialStatus::Pending, store::TrialStatus::Running}) {
-            for (const store::TrialRecord &r : project.trials(report.studyId, status)) {
+            for (const store::TrialRecord &r : project.trials(report.studyId, status, shard)) {
                 const auto it = byKey.find(r.configHash);
                 if (it != byKey.end())
                     openConfigs.push_back(*it->second);
             }
         }
         report.reused = report.trials - int64_t(openConfigs.size());
-        log("trials: " + std::to_string(report.trials) + " (" + std::to_string(openConfigs.size())
-            + " to compute)");
+        log("trials: " + std::to_string(report.trials)
+            + (shard.sharded()
+                   ? " of shard " + shard.text() + " (of " + std::to_string(trials.size()) + ")"
+                   : std::string())
+            + " (" + std::to_string(openConfigs.size()) + " to compute)");
 
         const AssetNeeds needs = AssetNeeds::of(openConfigs);
         if (options.progress) {
@@ -309,6 +329,7 @@ RunReport StudyRunner::resume(const std::string &studyName, const RunOptions &op
 {
     std::string spec;
     std::string name = studyName;
+    store::Shard shard;
     {
         store::Project project(m_path, store::Project::Access::Existing);
         if (name.empty()) {
@@ -327,9 +348,18 @@ RunReport StudyRunner::resume(const std::string &studyName, const RunOptions &op
         if (!study)
             throw Error(m_path, "no study named '" + name + "'");
         spec = study->spec;
+        const store::Shard stored = project.studyShard(study->id);
+        if (options.shard.sharded() && options.shard != stored)
+            throw Error(m_path, (stored.sharded() ? "computes shard " + stored.text()
+                                                  : std::string("holds the whole study"))
+                                    + " of study '" + name + "', not shard "
+                                    + options.shard.text());
+        shard = stored;
     }
+    RunOptions withShard = options;
+    withShard.shard = shard;
     return run(parseStudySpec(QByteArray::fromStdString(spec), m_path + ": study " + name),
-               options);
+               withShard);
 }
 
 } // namespace frontier::study

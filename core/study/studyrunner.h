@@ -4,6 +4,7 @@
 #include "studyspec.h"
 
 #include "common/progress.h"
+#include "store/shard.h"
 
 #include <cstdint>
 #include <functional>
@@ -26,6 +27,11 @@ struct RunOptions
     // Trials per committed transaction: a killed run loses at most the trials of the batch
     // being computed and of the one being written.
     int batchTrials = 512;
+    // Compute only this shard of the study's trials (docs/scale-out.md). The project file
+    // records it with the study; a later run or resume with another shard (or none) is
+    // refused. Every trial of the spec is registered (pending), in the spec's order, so
+    // that merged shards number their trials as one whole run does.
+    store::Shard shard;
 };
 
 struct RunReport
@@ -33,7 +39,7 @@ struct RunReport
     std::string study;
     int64_t studyId = 0;
     std::string status;   // "done" or "cancelled"
-    int64_t trials = 0;   // trials of the spec
+    int64_t trials = 0;   // trials of the spec (of its shard, for a sharded run)
     int64_t computed = 0; // evaluated and stored by this run (failed ones included)
     int64_t failed = 0;   // of those, failed (their reason is in the project file)
     int64_t reused = 0;   // already done before this run
@@ -91,8 +97,9 @@ public:
 
     RunReport run(const StudySpec &spec, const RunOptions &options = {});
 
-    // Continues a study of the project file from its stored spec. An empty name picks the
-    // only study that is not done; Error when there is none or more than one.
+    // Continues a study of the project file from its stored spec (and its stored shard:
+    // options.shard, when given, must be that one). An empty name picks the only study
+    // that is not done; Error when there is none or more than one.
     RunReport resume(const std::string &studyName, const RunOptions &options = {});
 
 private:

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void newerSchemaIsRefusedAndUntouched();
     void olderSchemaIsMigratedAfterABackup();
     void version3GainsWorkers();
+    void version4GainsStudyShards();
     void failedMigrationsLeaveNoBackups();
     void damagedFilesGiveAClearError_data();
     void damagedFilesGiveAClearError();
@@ -193,7 +194,7 @@ void TestProjectFile::version3GainsWorkers()
         t.commit();
     }
     Project p(file);
-    QCOMPARE(p.schemaVersion(), 4);
+    QCOMPARE(p.schemaVersion(), schema::kCurrentVersion);
     QCOMPARE(p.backupPath(), file + ".v3.bak");
     QVERIFY(p.workers().empty());
     QVERIFY(p.leases().empty());
@@ -208,6 +209,40 @@ void TestProjectFile::version3GainsWorkers()
     QCOMPARE(p.integrityCheck(), std::string("ok"));
     Statement fk(p.database(), "PRAGMA foreign_key_check");
     QVERIFY(!fk.step()); // no row: every reference holds
+}
+
+void TestProjectFile::version4GainsStudyShards()
+{
+    const std::string file = path();
+    {
+        Database db(file, Database::Mode::Create);
+        db.exec("PRAGMA journal_mode = WAL");
+        Transaction t(db);
+        schema::migrate(db, 0, 4);
+        db.exec("INSERT INTO studies (name, spec) VALUES ('old', '{}');"
+                "INSERT INTO trials (study_id, config_hash, config, status)"
+                " VALUES (1, '00', '{}', 'pending'), (1, '01', '{}', 'done'),"
+                " (1, '02', '{}', 'pending')");
+        t.commit();
+    }
+    Project p(file);
+    QCOMPARE(p.schemaVersion(), schema::kCurrentVersion);
+    QCOMPARE(p.backupPath(), file + ".v4.bak");
+    // An old study is whole; a shard is recorded once and another one is refused.
+    QVERIFY(!p.studyShard(1).sharded());
+    p.setStudyShard(1, Shard{0, 2});
+    QCOMPARE(p.studyShard(1), (Shard{0, 2}));
+    p.setStudyShard(1, Shard{0, 2});
+    QVERIFY_THROWS_EXCEPTION(Error, p.setStudyShard(1, Shard{1, 2}));
+    // Counts and claims of a shard see only its trials: hashes 00 and 02 are shard 0 of 2.
+    QCOMPARE(p.trialCounts(1).total(), int64_t(3));
+    QCOMPARE(p.trialCounts(1, Shard{0, 2}).pending, int64_t(2));
+    QCOMPARE(p.trialCounts(1, Shard{1, 2}).done, int64_t(1));
+    QCOMPARE(p.trialCounts(1, Shard{1, 2}).pending, int64_t(0));
+    const int64_t w = p.registerWorker();
+    QCOMPARE(p.claimTrials(1, w, 10, Shard{1, 2}).size(), size_t(0));
+    QCOMPARE(p.claimTrials(1, w, 10, Shard{0, 2}).size(), size_t(2));
+    QCOMPARE(p.integrityCheck(), std::string("ok"));
 }
 
 void TestProjectFile::failedMigrationsLeaveNoBackups()

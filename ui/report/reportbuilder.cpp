@@ -388,7 +388,8 @@ Section summarySection(Context &c, QJsonObject &json)
 
     // Objectives, constraints, trial counts.
     s.blocks.push_back(Block::heading("Objectives and trials"));
-    const store::TrialCounts counts = c.project->trialCounts(c.record.id);
+    const store::TrialCounts counts
+        = c.project->trialCounts(c.record.id, c.project->studyShard(c.record.id));
     int bounds = 0;
     for (int row : c.allRows)
         bounds += c.results.isBound(row) ? 1 : 0;
