@@ -18,6 +18,7 @@
 #include "data/datasetloader.h"
 #include "numeric/customformat.h"
 #include "policy/decisionrule.h"
+#include "study/reportsection.h"
 
 #include <QtPlugin>
 
@@ -66,8 +67,18 @@ public:
     virtual std::vector<std::shared_ptr<const policy::DecisionRule>> decisionRules() const = 0;
 };
 
+// Report sections: a plugin's section of `frontier report` (study/reportsection.h), after
+// the built-in ones, from the study's trials.
+class ReportSectionPlugin
+{
+public:
+    virtual ~ReportSectionPlugin() = default;
+    virtual std::vector<std::shared_ptr<const study::ReportSection>> reportSections() const = 0;
+};
+
 } // namespace frontier::plugin
 
+#define FRONTIER_REPORT_SECTION_IID "org.frontier.ReportSection/1"
 #define FRONTIER_DECISION_MODULE_IID "org.frontier.DecisionModule/1"
 #define FRONTIER_NUMBER_FORMAT_IID "org.frontier.NumberFormat/1"
 #define FRONTIER_DATASET_LOADER_IID "org.frontier.DatasetLoader/1"
@@ -77,3 +88,4 @@ Q_DECLARE_INTERFACE(frontier::plugin::NumberFormatPlugin, FRONTIER_NUMBER_FORMAT
 Q_DECLARE_INTERFACE(frontier::plugin::DatasetLoaderPlugin, FRONTIER_DATASET_LOADER_IID)
 Q_DECLARE_INTERFACE(frontier::plugin::CostPresetPlugin, FRONTIER_COST_PRESETS_IID)
 Q_DECLARE_INTERFACE(frontier::plugin::DecisionModulePlugin, FRONTIER_DECISION_MODULE_IID)
+Q_DECLARE_INTERFACE(frontier::plugin::ReportSectionPlugin, FRONTIER_REPORT_SECTION_IID)

@@ -34,7 +34,8 @@ std::string readMetadata(const QPluginLoader &loader, PluginRecord &r)
     if (r.iid.rfind(kIidPrefix, 0) != 0) {
         return "IID '" + r.iid + "' is not a Frontier extension interface (expected "
                + FRONTIER_NUMBER_FORMAT_IID + ", " + FRONTIER_DATASET_LOADER_IID + ", "
-               + FRONTIER_COST_PRESETS_IID + " or " + FRONTIER_DECISION_MODULE_IID + ")";
+               + FRONTIER_COST_PRESETS_IID + ", " + FRONTIER_DECISION_MODULE_IID + " or "
+               + FRONTIER_REPORT_SECTION_IID + ")";
     }
     const size_t slash = r.iid.rfind('/');
     const std::string interface = r.iid.substr(0, slash);
@@ -45,7 +46,8 @@ std::string readMetadata(const QPluginLoader &loader, PluginRecord &r)
                + " (rebuild the plugin against it)";
     }
     if (r.iid != FRONTIER_NUMBER_FORMAT_IID && r.iid != FRONTIER_DATASET_LOADER_IID
-        && r.iid != FRONTIER_COST_PRESETS_IID && r.iid != FRONTIER_DECISION_MODULE_IID)
+        && r.iid != FRONTIER_COST_PRESETS_IID && r.iid != FRONTIER_DECISION_MODULE_IID
+        && r.iid != FRONTIER_REPORT_SECTION_IID)
         return "unknown extension interface '" + interface + "'";
     const QJsonObject meta = md.value(QStringLiteral("MetaData")).toObject();
     r.name = str(meta.value(QStringLiteral("name")).toString());
@@ -100,6 +102,15 @@ std::string registerPlugin(QPluginLoader &loader, PluginRecord &r)
             for (const auto &l : provision.loaders) {
                 if (l)
                     r.provides.push_back("dataset-loader:" + l->name());
+            }
+        } else if (r.iid == FRONTIER_REPORT_SECTION_IID) {
+            auto *p = qobject_cast<ReportSectionPlugin *>(root);
+            if (!p)
+                return "its root object does not implement " + r.iid;
+            provision.sections = p->reportSections();
+            for (const auto &s : provision.sections) {
+                if (s)
+                    r.provides.push_back("report-section:" + s->name());
             }
         } else if (r.iid == FRONTIER_DECISION_MODULE_IID) {
             auto *p = qobject_cast<DecisionModulePlugin *>(root);

@@ -53,6 +53,9 @@ Registry &Registry::instance()
         builtin.loaders = loaders;
         builtin.builtinPresets = builtinPresetNames();
         builtin.builtinDecisions = {"maxprob", "margin", "entropy", "lr", "fixed", "oracle"};
+        builtin.builtinSections
+            = {"summary", "recommendation", "fronts",   "front-table",     "thresholds",
+               "layers",  "intermittent",   "training", "reproducibility", "presets"};
         r->addProvider("built-in", builtin);
         return r;
     }();
@@ -109,6 +112,13 @@ void Registry::addProvider(const std::string &provider, const Provision &provisi
             throw Error("provides a null decision module");
         add("decision-module", d->name(), d->description());
     }
+    for (const std::string &name : provision.builtinSections)
+        add("report-section", name, "built-in report section");
+    for (const auto &s : provision.sections) {
+        if (!s)
+            throw Error("provides a null report section");
+        add("report-section", s->name(), s->description());
+    }
     // All names are free: hand the callables to their stores (built-ins are there).
     if (!builtin) {
         for (const auto &f : provision.formats)
@@ -118,6 +128,8 @@ void Registry::addProvider(const std::string &provider, const Provision &provisi
         cost::PresetSourceRegistry::instance().add(provision.presets);
         for (const auto &d : provision.decisions)
             policy::DecisionRuleRegistry::instance().add(d, provider);
+        for (const auto &s : provision.sections)
+            study::ReportSectionRegistry::instance().add(s, provider);
     }
     m_providers.push_back(provider);
     m_extensions.insert(m_extensions.end(), added.begin(), added.end());

@@ -5,6 +5,7 @@
 #include "numeric/customformat.h"
 #include "numeric/formatregistry.h"
 #include "policy/decisionrule.h"
+#include "study/reportsection.h"
 
 #include <mutex>
 #include <string>
@@ -15,7 +16,8 @@ namespace frontier::plugin {
 // One extension: what it is, its name and who provides it.
 struct Extension
 {
-    std::string kind;        // "format", "dataset-loader", "cost-preset" or "decision-module"
+    // "format", "dataset-loader", "cost-preset", "decision-module" or "report-section"
+    std::string kind;
     std::string name;        // a format family's pattern ("posit<n>es<es>"), a loader's name
     std::string description; // one line
     std::string provider;    // "built-in" or the plugin's name
@@ -31,6 +33,8 @@ struct Provision
     std::vector<cost::PresetSourceRegistry::Document> presets; // read and validated
     std::vector<std::string> builtinDecisions;                 // DecisionModule's kinds (built-in)
     std::vector<std::shared_ptr<const policy::DecisionRule>> decisions;
+    std::vector<std::string> builtinSections; // the report's own sections (built-in)
+    std::vector<std::shared_ptr<const study::ReportSection>> sections;
 };
 
 // One plugin file the loader looked at (pluginloader.h).

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void badPluginIsRefused_data();
     void badPluginIsRefused();
     void costPresetPlugin();
+    void reportSectionPlugin();
     void notALibrary();
     void duplicatePluginName();
     void onlyTheConfiguredFoldersAreSearched();
@@ -232,6 +233,53 @@ void TestPlugins::costPresetPlugin()
         {QStringLiteral("presets"), QStringLiteral("show"), QStringLiteral("lab-h7")}, QString());
     QCOMPARE(missing.exitCode, 1);
     QVERIFY(missing.err.contains("preset lab-h7: no such preset"));
+}
+
+void TestPlugins::reportSectionPlugin()
+{
+    QTemporaryDir dir;
+    const QString spec = dir.filePath(QStringLiteral("s.json"));
+    QFile f(spec);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"name": "sections", "dataset": {"name": "synth-digits", "samples": 300},
+        "models": [{"name": "mlp", "recipe": "mlp", "widths": [8], "epochs": 1}],
+        "policies": [{"kind": "single", "models": ["mlp"], "formats": ["fp32", "int8", "int4"]},
+                     {"kind": "ari", "models": ["mlp"], "reduced": ["int4"], "taus": [0.1, 0.5]}],
+        "devices": ["asic45"]})");
+    f.close();
+    const QString project = dir.filePath(QStringLiteral("p.frontier"));
+    const QString plugins = QStringLiteral(
+        FRONTIER_SECTION_PLUGINS "/policysummary:" FRONTIER_SECTION_PLUGINS "/failingsection");
+    const Run run = frontierRun({QStringLiteral("study"), QStringLiteral("run"), spec,
+                                 QStringLiteral("--project"), project},
+                                plugins);
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QString html = dir.filePath(QStringLiteral("r.html"));
+    const Run report = frontierRun({QStringLiteral("report"), QStringLiteral("--project"), project,
+                                    QStringLiteral("--study"), QStringLiteral("sections"),
+                                    QStringLiteral("--out"), html, QStringLiteral("--json")},
+                                   plugins);
+    QVERIFY2(report.exitCode == 0, report.err.constData());
+    QFile h(html);
+    QVERIFY(h.open(QIODevice::ReadOnly));
+    const QByteArray text = h.readAll();
+    QVERIFY(text.contains("Per policy"));
+    QVERIFY(text.contains("Trials per policy"));
+    QVERIFY(text.contains("From the plugin policysummary"));
+    // 3 single trials and 2 ARI trials, each counted once.
+    QVERIFY2(text.contains("<tr><td>single</td><td class=\"num\" data-value=\"3\">3</td>"),
+             text.constData());
+    QVERIFY(text.contains("<tr><td>ari</td><td class=\"num\" data-value=\"2\">2</td>"));
+    QVERIFY(text.contains("This section failed: the lab server is unreachable."));
+    const QJsonArray sections = QJsonDocument::fromJson(report.out)
+                                    .object()
+                                    .value(QStringLiteral("plugin_sections"))
+                                    .toArray();
+    QCOMPARE(sections.size(), 2);
+    QCOMPARE(sections.at(0).toObject().value(QStringLiteral("title")).toString(),
+             QStringLiteral("Per policy"));
+    QCOMPARE(sections.at(1).toObject().value(QStringLiteral("error")).toString(),
+             QStringLiteral("the lab server is unreachable"));
 }
 
 void TestPlugins::notALibrary()

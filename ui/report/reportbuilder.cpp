@@ -13,6 +13,7 @@
 #include "store/statement.h"
 #include "study/hypervolume.h"
 #include "study/metricformat.h"
+#include "study/reportsection.h"
 #include "study/specreader.h"
 #include "study/studyresults.h"
 #include "study/studyspec.h"
@@ -515,6 +516,92 @@ void loadModels(Context &c)
     }
 }
 
+// The sections of plugins (study::ReportSectionRegistry), from the study's trials. A
+// section that fails says so in the report instead of stopping it; one whose table rows
+// do not match its header is refused the same way.
+void pluginSections(const Context &c, ReportDocument &doc, QJsonObject &json)
+{
+    const std::vector<study::ReportSectionRegistry::Entry> entries
+        = study::ReportSectionRegistry::instance().sections();
+    if (entries.empty())
+        return;
+    const study::TrialTable trials = study::trialTableOf(c.results);
+    QJsonArray list;
+    for (const study::ReportSectionRegistry::Entry &e : entries) {
+        const std::string name = e.section->name();
+        Section section;
+        section.id = "plugin-" + name;
+        QJsonObject o;
+        o[QStringLiteral("name")] = q(name);
+        o[QStringLiteral("plugin")] = q(e.provider);
+        std::string failure;
+        study::SectionContent content;
+        bool shown = false;
+        try {
+            shown = e.section->build(c.spec.name, trials, content);
+            for (const study::SectionTable &t : content.tables) {
+                for (const auto &row : t.rows) {
+                    if (row.size() != t.header.size())
+                        throw std::runtime_error("a row of table '" + t.caption + "' has "
+                                                 + std::to_string(row.size()) + " cells for "
+                                                 + std::to_string(t.header.size()) + " columns");
+                }
+            }
+        } catch (const std::exception &ex) {
+            failure = ex.what();
+        }
+        if (!failure.empty()) {
+            section.title = "Section " + name + " (plugin " + e.provider + ")";
+            section.blocks.push_back(Block::paragraph("This section failed: " + failure + "."));
+            o[QStringLiteral("error")] = q(failure);
+        } else if (!shown) {
+            continue;
+        } else {
+            section.title = content.title.empty() ? name : content.title;
+            for (const std::string &p : content.paragraphs)
+                section.blocks.push_back(Block::paragraph(p));
+            int index = 0;
+            for (const study::SectionTable &t : content.tables) {
+                Table table;
+                table.id = "plugin-" + name + "-" + std::to_string(++index);
+                table.caption = t.caption;
+                table.header = t.header;
+                // A column of numbers only is numeric (right-aligned, sorted by value).
+                auto number = [](const std::string &text, double &value) {
+                    bool ok = false;
+                    value = QString::fromStdString(text).toDouble(&ok);
+                    return ok;
+                };
+                table.numeric.assign(t.header.size(), !t.rows.empty());
+                for (const auto &row : t.rows) {
+                    for (size_t col = 0; col < row.size(); ++col) {
+                        double v = 0;
+                        if (!number(row[col], v))
+                            table.numeric[col] = false;
+                    }
+                }
+                for (const auto &row : t.rows) {
+                    std::vector<Cell> cells;
+                    for (size_t col = 0; col < row.size(); ++col) {
+                        double v = NAN;
+                        if (table.numeric[col])
+                            number(row[col], v);
+                        cells.push_back({row[col], v});
+                    }
+                    table.rows.push_back(std::move(cells));
+                }
+                section.blocks.push_back(Block::of(std::move(table)));
+            }
+            section.blocks.push_back(
+                Block::paragraph("From the plugin " + e.provider + " (section " + name + ")."));
+            o[QStringLiteral("title")] = q(section.title);
+        }
+        list.append(o);
+        doc.sections.push_back(std::move(section));
+    }
+    json[QStringLiteral("plugin_sections")] = list;
+}
+
 } // namespace
 
 ReportDocument buildReport(const ReportRequest &request, Progress *progress)
@@ -603,6 +690,7 @@ ReportDocument buildReport(const ReportRequest &request, Progress *progress)
             "and optimizer state.",
             "train_energy_pj", {"train_gemm_energy_pj", "param_memory_bytes", "energy_pj"}, json))
         doc.sections.push_back(std::move(*s));
+    pluginSections(c, doc, json);
     doc.sections.push_back(reproducibilitySection(c, json));
     doc.sections.push_back(presetsSection(c));
     doc.data = json;
