@@ -14,6 +14,8 @@
 
 #include "common/fileutil.h"
 #include "data/npy.h"
+
+#include "npzwriter.h"
 #include "testutil.h"
 
 #include <QDir>
@@ -245,6 +247,10 @@ TestFuzzCli::Run TestFuzzCli::frontier(const QStringList &args, const QString &w
                                        int timeoutMs)
 {
     QProcess p;
+    // With the shipped plugins loaded: the npz loader reads hostile archives too.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("FRONTIER_PLUGIN_PATH"), QStringLiteral(FRONTIER_PLUGINS_DIR));
+    p.setProcessEnvironment(env);
     p.setProgram(QStringLiteral(FRONTIER_BINARY_DIR "/bin/frontier"));
     p.setArguments(args);
     p.setWorkingDirectory(workDir);
@@ -423,6 +429,28 @@ void TestFuzzCli::addKinds()
                         "--calibration", "x.npy", "--json"});
         });
         add(std::move(k));
+    }
+    // NPZ (the npz plugin): LeNet's input tensor and its labels as x.npy and y.npy members
+    // of an archive, stored and deflated.
+    {
+        std::vector<int64_t> labels(8);
+        for (size_t i = 0; i < labels.size(); ++i)
+            labels[i] = int64_t(i % 10);
+        const QString y = m_assets + QStringLiteral("/npz-y.npy");
+        frontier::data::writeNpyInt64(y.toStdString(), labels);
+        const QByteArray yBytes = readAll(y);
+        auto bytesOf = [](const QByteArray &a) {
+            return std::vector<uint8_t>(a.begin(), a.end());
+        };
+        auto npz = [&](bool deflate) {
+            const std::vector<uint8_t> z = frontier::test::zipBytes(
+                {{"x.npy", bytesOf(lenetInput)}, {"y.npy", bytesOf(yBytes)}}, deflate);
+            return QByteArray(reinterpret_cast<const char *>(z.data()), qsizetype(z.size()));
+        };
+        add(Kind{QStringLiteral("npz"),
+                 {{{QStringLiteral("d.npz"), npz(false)}}, {{QStringLiteral("d.npz"), npz(true)}}},
+                 datasetCommands,
+                 60});
     }
     // UCI optdigits: the first 40 training rows.
     add(Kind{
