@@ -94,6 +94,11 @@ private:
 
 void TestStudyConcurrent::initTestCase()
 {
+    // Each run trains a model; on the portable path (exact fma emulated in SSE2) that takes
+    // minutes. What these tests check does not depend on the kernels' path.
+    if (qgetenv("FRONTIER_ISA") == "portable"
+        && qEnvironmentVariableIntValue("FRONTIER_SLOW_TESTS") == 0)
+        QSKIP("concurrent runs on the portable path: set FRONTIER_SLOW_TESTS=1 to run");
     QVERIFY(QFile::exists(kFrontier));
     const QString project = m_dir.filePath(QStringLiteral("alone.frontier"));
     const Result r = frontierRun(runArgs(kSpec, project));
