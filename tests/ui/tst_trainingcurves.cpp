@@ -135,6 +135,9 @@ void TestTrainingCurves::trainingJobWithAMethod()
         = window.workspace()->trainModel(QStringLiteral("optdigits"), QStringLiteral("mlp"), 2,
                                          QStringLiteral("opt-rct"), QStringLiteral("rct"), 6);
     QVERIFY(job);
+    // Polled often, so that a loaded machine still shows the epochs one by one (the
+    // default interval may see both epochs of this small job in one poll).
+    job->setPollIntervalMs(10);
     // The job's curves open in a tab of their own as it starts, and grow epoch by epoch.
     ui::LiveTrainingView *live = nullptr;
     for (int i = 0; i < window.centralTabs()->count() && !live; ++i)
