@@ -9,9 +9,11 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 namespace frontier::store::schema {
 
@@ -163,11 +165,11 @@ FileState inspect(const std::string &path)
     // for unused and delete its WAL under them.
     Database db(path, Database::Mode::ReadOnly);
     unsigned char header[100] = {};
+    sqlite3_file *file = nullptr;
+    if (sqlite3_file_control(db.handle(), "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK
+        || !file || !file->pMethods)
+        throw Error(path, "cannot open for reading");
     {
-        sqlite3_file *file = nullptr;
-        if (sqlite3_file_control(db.handle(), "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK
-            || !file || !file->pMethods)
-            throw Error(path, "cannot open for reading");
         const int rc = file->pMethods->xRead(file, header, int(sizeof header), 0);
         if (rc != SQLITE_OK && !(rc == SQLITE_IOERR_SHORT_READ && size < sizeof header))
             throw Error(path, "cannot read the file header");
@@ -183,9 +185,6 @@ FileState inspect(const std::string &path)
         pageSize = 65536;
     if (pageSize < 512 || (pageSize & (pageSize - 1)) != 0)
         throw Error(path, "damaged project file (page size " + std::to_string(pageSize) + ")");
-    const uint32_t changeCounter = bigEndian(header + 24, 4);
-    const uint32_t pages = bigEndian(header + 28, 4);
-    const uint32_t validFor = bigEndian(header + 92, 4);
     // After a killed process a WAL or a rollback journal may still complete the file (a
     // checkpoint interrupted half-way leaves it shorter than its header says); SQLite
     // recovers from those, so the size checks only apply when there is none.
@@ -194,18 +193,42 @@ FileState inspect(const std::string &path)
         const std::string side = path + suffix;
         return std::filesystem::exists(side, e) && std::filesystem::file_size(side, e) > 0;
     };
-    if (!pending("-wal") && !pending("-journal")) {
-        // The in-header size is valid when the change counter matches "version-valid-for".
-        if (changeCounter == validFor && pages > 0 && size < uintmax_t(pages) * pageSize) {
-            throw Error(path, "truncated project file (" + std::to_string(size)
-                                  + " bytes, its header says "
-                                  + std::to_string(uintmax_t(pages) * pageSize) + ")");
+    // Another process may be writing the file at this moment (a checkpoint copies the WAL
+    // into it and then resets the WAL): the size, the header and the WAL are read again a
+    // few times before a short file is called truncated, which a damaged file stays.
+    std::string shortFile;
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        if (attempt > 0) { // 10, 20, 40 ms
+            std::this_thread::sleep_for(std::chrono::milliseconds(10 << (attempt - 1)));
+            const int rc = file->pMethods->xRead(file, header, int(sizeof header), 0);
+            if (rc != SQLITE_OK)
+                break;
         }
-        if (size % pageSize != 0)
-            throw Error(path, "truncated project file (" + std::to_string(size)
-                                  + " bytes is not a whole number of " + std::to_string(pageSize)
-                                  + "-byte pages)");
+        std::error_code e;
+        const uintmax_t now = std::filesystem::file_size(path, e);
+        if (e)
+            break;
+        const uint32_t counter = bigEndian(header + 24, 4);
+        const uint32_t count = bigEndian(header + 28, 4);
+        const uint32_t valid = bigEndian(header + 92, 4);
+        shortFile.clear();
+        if (!pending("-wal") && !pending("-journal")) {
+            // The in-header size is valid when the change counter matches "version-valid-for".
+            if (counter == valid && count > 0 && now < uintmax_t(count) * pageSize) {
+                shortFile = "truncated project file (" + std::to_string(now)
+                            + " bytes, its header says "
+                            + std::to_string(uintmax_t(count) * pageSize) + ")";
+            } else if (now % pageSize != 0) {
+                shortFile = "truncated project file (" + std::to_string(now)
+                            + " bytes is not a whole number of " + std::to_string(pageSize)
+                            + "-byte pages)";
+            }
+        }
+        if (shortFile.empty())
+            break;
     }
+    if (!shortFile.empty())
+        throw Error(path, shortFile);
 
     // One snapshot: another process may be creating the schema at this moment.
     db.retryWhileBusy([&] {
