@@ -10,6 +10,7 @@
 #include "data/idxloader.h"
 #include "data/loadedset.h"
 
+#include "pluginrun.h"
 #include "testutil.h"
 
 #include <QDir>
@@ -23,33 +24,8 @@ using namespace frontier;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run frontierRun(const QStringList &args, const QString &pluginPath)
-{
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("FRONTIER_PLUGIN_PATH"), pluginPath);
-    p.setProcessEnvironment(env);
-    p.setProgram(QStringLiteral(FRONTIER_BINARY_DIR "/bin/frontier"));
-    p.setArguments(args);
-    p.start();
-    Run r;
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
+using test::frontierRun;
+using test::Run;
 
 } // namespace
 

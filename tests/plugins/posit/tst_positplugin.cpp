@@ -3,6 +3,7 @@
 // numbers on every instruction-set path and thread count), stored as a variant, priced
 // with its cost marked an estimate.
 
+#include "pluginrun.h"
 #include "testutil.h"
 
 #include <QJsonArray>
@@ -13,34 +14,11 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using frontier::test::Run;
 
 Run frontierRun(const QStringList &args, const QString &isa = {})
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("FRONTIER_PLUGIN_PATH"), QStringLiteral(FRONTIER_PLUGINS_DIR));
-    if (!isa.isEmpty())
-        env.insert(QStringLiteral("FRONTIER_ISA"), isa);
-    p.setProcessEnvironment(env);
-    p.setProgram(QStringLiteral(FRONTIER_BINARY_DIR "/bin/frontier"));
-    p.setArguments(args);
-    p.start();
-    Run r;
-    if (!p.waitForFinished(600000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return frontier::test::frontierRun(args, QStringLiteral(FRONTIER_PLUGINS_DIR), isa);
 }
 
 QJsonObject json(const Run &r)

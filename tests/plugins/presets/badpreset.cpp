@@ -3,8 +3,8 @@
 
 #include <QObject>
 
-// The preset text, in its own file (moc reads this one).
-std::string presetJson();
+// The lab board's preset text, in its own file (labboard_json.cpp; moc reads this one).
+std::string labBoardJson(const std::string &name, const std::string &clockMhz);
 
 namespace {
 
@@ -16,7 +16,7 @@ public:
     std::vector<frontier::cost::PresetDocument> presets() const override
     {
         return {
-            {"lab-bad", presetJson()},
+            {"lab-bad", labBoardJson("lab-bad", "-5")},
         };
     }
 };

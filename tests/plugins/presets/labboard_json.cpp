@@ -1,18 +1,19 @@
-// The preset of the badpreset test plugin.
+// The lab-h7 preset the cost-preset test plugins share (the cortex-m7 preset at twice the
+// clock); presetclash and badpreset derive theirs from it.
 #include <string>
 
-std::string presetJson()
-{
-    return R"JSON({
+namespace {
+
+const char *const kLabBoard = R"JSON({
   "schema": 1,
-  "name": "lab-bad",
+  "name": "lab-h7",
   "type": "device",
   "description": "Cortex-M7 at 432 MHz (a lab board; the cortex-m7 preset at twice the clock) with double-precision FPU; all figures estimates",
   "sources": {
     "est-m7": "Estimate, no measurement cited: an STM32F7-class Cortex-M7 at 216 MHz, 3.3 V, dual-issue pipeline with caches and a double-precision FPU (FPv5-D16); run-mode power of the order of 75 mA at 3.3 V from vendor datasheets; cycles per MAC from dual issue of loads with SMLAD/VFMA as used by CMSIS-NN; weights in flash behind the cache, activations in SRAM."
   },
   "device": {
-    "clock_mhz": {"value": -5, "kind": "estimate", "source": "est-m7", "note": "the class's nominal clock"},
+    "clock_mhz": {"value": 432, "kind": "estimate", "source": "est-m7", "note": "the class's nominal clock"},
     "active_mw": {"value": 250, "kind": "estimate", "source": "est-m7", "note": "about 75 mA at 3.3 V"},
     "idle_mw": {"value": 50, "kind": "estimate", "source": "est-m7", "note": "sleep mode with clocks running"},
     "sleep_mw": {"value": 0.5, "kind": "estimate", "source": "est-m7", "note": "stop mode"},
@@ -74,4 +75,22 @@ std::string presetJson()
   }
 }
 )JSON";
+
+// Replaces the first `from` in `text` by `to`.
+std::string replaced(std::string text, const std::string &from, const std::string &to)
+{
+    const size_t at = text.find(from);
+    return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+} // namespace
+
+// The lab board under another name and clock (a name clash, a negative clock: the
+// presets of presetclash and badpreset).
+std::string labBoardJson(const std::string &name, const std::string &clockMhz)
+{
+    const std::string named = replaced(kLabBoard, "\"name\": \"lab-h7\"",
+                                       std::string("\"name\": \"").append(name).append("\""));
+    return replaced(named, "\"clock_mhz\": {\"value\": 432",
+                    std::string("\"clock_mhz\": {\"value\": ").append(clockMhz));
 }
