@@ -116,7 +116,7 @@ int main(int argc, char **argv)
             o[QLatin1String("best_isa")] = QString::fromLatin1(cpu::isaName(cpu::bestIsa()));
             o[QLatin1String("cpu")] = QString::fromStdString(f.brand);
             QJsonObject kernels;
-            for (const char *family : {"sgemm", "int8gemm", "popcount", "quantize"})
+            for (const char *family : cpu::kernelFamilies)
                 kernels[QLatin1String(family)] = QString::fromStdString(cpu::kernelName(family));
             o[QLatin1String("kernels")] = kernels;
             QJsonObject features;

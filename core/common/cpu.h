@@ -3,11 +3,12 @@
 // Which instruction-set path the hot kernels run.
 //
 // Frontier is compiled for the x86-64 baseline, so one binary runs on any x86-64 machine;
-// the hot kernels (fp32 GEMM, integer GEMM, stochastic-computing popcount, quantisation)
-// are compiled a second and third time for AVX2+FMA and AVX-512, and one of the three is
-// picked at run time from CPUID, as MLAS, oneDNN and OpenBLAS's DYNAMIC_ARCH do. Every
-// path computes each output element with the same sequence of roundings, so results are
-// the same bits on every path (docs/decisions/0007-runtime-isa-dispatch.md).
+// the hot kernels (fp32 GEMM, im2col and pooling, integer GEMM, stochastic-computing
+// popcount, quantisation) are compiled a second and third time for AVX2+FMA and
+// AVX-512, and one of the three is picked at run time from CPUID, as MLAS, oneDNN and
+// OpenBLAS's DYNAMIC_ARCH do. Every path computes each output element with the same
+// sequence of roundings, so results are the same bits on every path
+// (docs/decisions/0007-runtime-isa-dispatch.md).
 //
 // FRONTIER_ISA=portable|avx2|avx512 forces a path (refused when the CPU lacks it);
 // setActiveIsa() does the same for one process (tests, benchmarks).
@@ -57,9 +58,14 @@ const char *isaName(Isa isa);
 // "portable", "avx2", "avx512"; false for anything else.
 bool parseIsa(std::string_view name, Isa &out);
 
+// The dispatched kernel families, in the order reports list them: the fp32 GEMM, the
+// convolution and pooling data movement (im2col, col2im, 2x2 max pooling), the integer
+// GEMM, stochastic computing's stream generation and popcount, quantisation.
+inline constexpr const char *kernelFamilies[]
+    = {"sgemm", "conv", "int8gemm", "popcount", "quantize"};
+
 // The kernel variant that runs for one family on the active path, for reports and
-// project files, e.g. "avx512+vnni" for the integer GEMM. Families: "sgemm", "int8gemm",
-// "popcount", "quantize".
+// project files, e.g. "avx512+vnni" for the integer GEMM.
 std::string kernelName(std::string_view family);
 
 // A one-line description of the active path: "avx2 (AMD EPYC …: avx2 fma)".

@@ -294,7 +294,7 @@ int64_t Project::recordRun(int64_t studyId, int threads)
 {
     requireWritable("record a run");
     std::string kernels = "{";
-    for (const char *family : {"sgemm", "int8gemm", "popcount", "quantize"}) {
+    for (const char *family : cpu::kernelFamilies) {
         if (kernels.size() > 1)
             kernels += ",";
         kernels += std::string("\"") + family + "\":\"" + cpu::kernelName(family) + "\"";

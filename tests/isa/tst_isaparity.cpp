@@ -15,12 +15,14 @@
 #include "common/parallel.h"
 #include "model/engine.h"
 #include "model/layers/gemm.h"
+#include "model/layers/kernels/convkernel.h"
 #include "model/layers/layer.h"
 #include "model/recipes.h"
 #include "numeric/formatassignment.h"
 #include "numeric/orderedgemm.h"
 #include "numeric/variant.h"
 #include "numeric/variantengine.h"
+#include "train/trainer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -193,6 +195,8 @@ private Q_SLOTS:
     void sampleIndependentOfPosition();
     void variants_data();
     void variants();
+    void trainingEqualOnEveryPath_data();
+    void trainingEqualOnEveryPath();
     void studyTrialsEqualOnEveryPath();
 };
 
@@ -212,6 +216,12 @@ void TestIsaParity::pathsAndSelection()
         const cpu::ScopedIsa scoped(isa);
         QCOMPARE(cpu::activeIsa(), isa);
         QCOMPARE(QString::fromLatin1(model::gemm::kernelIsa()), pathName(isa));
+        using namespace model::convkernels;
+        const auto copyOf = isa == cpu::Isa::Avx512 ? &avx512::copy
+                            : isa == cpu::Isa::Avx2 ? &avx2::copy
+                                                    : &portable::copy;
+        QVERIFY(table().copy == copyOf);
+        QCOMPARE(QString::fromStdString(cpu::kernelName("conv")), pathName(isa));
     }
     if (!cpu::supports(cpu::Isa::Avx512))
         QVERIFY_THROWS_EXCEPTION(Error, cpu::setActiveIsa(cpu::Isa::Avx512));
@@ -237,6 +247,10 @@ void TestIsaParity::pathsAndSelection()
                                     QStringLiteral("portable"));
     QCOMPARE(json.exitCode, 0);
     QVERIFY2(json.out.contains("\"isa\": \"portable\""), json.out.constData());
+    for (const char *family : cpu::kernelFamilies) {
+        const QByteArray entry = QByteArray("\"") + family + "\": \"portable\"";
+        QVERIFY2(json.out.contains(entry), json.out.constData());
+    }
 }
 
 void TestIsaParity::sgemm_data()
@@ -494,6 +508,72 @@ void TestIsaParity::variants()
         QVERIFY2(
             describeDifference(out.heads.back(), reference).isEmpty(),
             qPrintable(pathName(isa) + ": " + describeDifference(out.heads.back(), reference)));
+    }
+}
+
+void TestIsaParity::trainingEqualOnEveryPath_data()
+{
+    QTest::addColumn<QString>("model");
+    for (const char *m : {"lenet", "resnet8", "wide"})
+        QTest::newRow(m) << QString::fromLatin1(m);
+}
+
+// One epoch of training a CNN, on 1 and 2 threads: the convolutions' backward pass (im2col
+// of the inputs, col2im of the column gradients), pooling, the training GEMMs and the
+// optimizer give the same weights on every path. (The study below trains MLPs only.)
+void TestIsaParity::trainingEqualOnEveryPath()
+{
+    QFETCH(QString, model);
+    const model::Model m0 = model == QLatin1String("wide") ? wideModel() : recipe(model);
+    const int classes = m0.layerShapes().back()[0];
+    data::Dataset d;
+    d.name = "random";
+    d.shape = m0.inputShape;
+    const int n = 52;
+    d.x = test::randomInput(n, m0.inputShape, 23, 0.0, 1.0);
+    for (int i = 0; i < n; ++i)
+        d.y.push_back(i % classes);
+    for (int c = 0; c < classes; ++c)
+        d.classNames.push_back(std::to_string(c));
+    train::TrainOptions o;
+    o.epochs = 1;
+    o.batchSize = 24;
+    o.microBatch = 8;
+    o.learningRate = 1e-2f;
+    o.seed = 4;
+
+    std::vector<std::vector<float>> reference;
+    for (cpu::Isa isa : paths()) {
+        const cpu::ScopedIsa scoped(isa);
+        for (int threads : {1, 2}) {
+            const ThreadLimit limit(threads);
+            model::Model m = m0;
+            train::train(m, d, nullptr, o);
+            std::vector<std::vector<float>> weights;
+            for (const auto &layer : m.layers)
+                for (const model::Param &p : layer->params())
+                    weights.push_back(p.value);
+            if (reference.empty()) {
+                // Training moved the weights.
+                size_t moved = 0;
+                size_t i = 0;
+                for (const auto &layer : m0.layers)
+                    for (const model::Param &p : layer->params())
+                        moved += p.value != weights[i++] ? 1 : 0;
+                QVERIFY(moved >= weights.size() / 2);
+                reference = std::move(weights);
+                continue;
+            }
+            QCOMPARE(weights.size(), reference.size());
+            for (size_t t = 0; t < weights.size(); ++t) {
+                const QString diff = describeDifference(weights[t], reference[t]);
+                QVERIFY2(diff.isEmpty(), qPrintable(QStringLiteral("%1, %2 threads, parameter %3: ")
+                                                        .arg(pathName(isa))
+                                                        .arg(threads)
+                                                        .arg(t)
+                                                    + diff));
+            }
+        }
     }
 }
 

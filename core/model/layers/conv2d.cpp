@@ -1,8 +1,10 @@
 #include "conv2d.h"
 
 #include "gemm.h"
+#include "kernels/convkernel.h"
 #include "layerutil.h"
 
+#include "common/cpu.h"
 #include "common/error.h"
 #include "common/random.h"
 
@@ -10,6 +12,22 @@
 #include <cmath>
 
 namespace frontier::model {
+
+namespace convkernels {
+
+const Table &table()
+{
+    static const Table tables[] = {
+        {&portable::im2col, &portable::im2colStride1, &portable::col2im, &portable::copy,
+         &portable::maxPool2x2},
+        {&avx2::im2col, &avx2::im2colStride1, &avx2::col2im, &avx2::copy, &avx2::maxPool2x2},
+        {&avx512::im2col, &avx512::im2colStride1, &avx512::col2im, &avx512::copy,
+         &avx512::maxPool2x2},
+    };
+    return tables[int(cpu::activeIsa())];
+}
+
+} // namespace convkernels
 
 namespace {
 
@@ -56,118 +74,11 @@ struct Conv2d::Geometry
 
 namespace {
 
-// Unfolds `count` consecutive samples into col [k, count · p] (row-major, leading
-// dimension ld >= count · p, default count · p): row (c, ki, kj), column (sample, oy, ox)
-// = in[sample][c][oy·sh - pt + ki][ox·sw - pl + kj] or 0 in the padding.
+// The path's kernels with this layer's geometry.
 template<typename G>
-void im2col(const G &g, const float *in, int count, float *col, int64_t ld = 0)
+convkernels::Window window(const G &g)
 {
-    if (ld == 0)
-        ld = int64_t(count) * g.p;
-    const int64_t sampleSize = int64_t(g.c) * g.h * g.w;
-    for (int c = 0; c < g.c; ++c) {
-        for (int ki = 0; ki < g.kh; ++ki) {
-            for (int kj = 0; kj < g.kw; ++kj) {
-                float *row = col + ((int64_t(c) * g.kh + ki) * g.kw + kj) * ld;
-                const int xLo = std::clamp(detail::ceilDiv(g.pl - kj, g.sw), 0, g.ow);
-                const int xHi
-                    = std::clamp(detail::floorDiv(g.w - 1 + g.pl - kj, g.sw) + 1, xLo, g.ow);
-                const int shift = kj - g.pl;
-                for (int s = 0; s < count; ++s) {
-                    const float *plane = in + s * sampleSize + int64_t(c) * g.h * g.w;
-                    float *dst = row + s * g.p;
-                    for (int oy = 0; oy < g.oh; ++oy, dst += g.ow) {
-                        const int iy = oy * g.sh - g.pt + ki;
-                        if (iy < 0 || iy >= g.h) {
-                            std::fill(dst, dst + g.ow, 0.0f);
-                            continue;
-                        }
-                        const float *src = plane + int64_t(iy) * g.w;
-                        std::fill(dst, dst + xLo, 0.0f);
-                        if (g.sw == 1) {
-                            std::copy(src + xLo + shift, src + xHi + shift, dst + xLo);
-                        } else {
-                            for (int ox = xLo; ox < xHi; ++ox)
-                                dst[ox] = src[ox * g.sw + shift];
-                        }
-                        std::fill(dst + xHi, dst + g.ow, 0.0f);
-                    }
-                }
-            }
-        }
-    }
-}
-
-// im2col() of one sample for a horizontal stride of 1, through a zero-padded copy of the
-// sample (padded [c, h + pt + pb, w + pl + pr], borders zero on entry; unused without
-// padding): every row segment is then a plain copy of ow floats. Output maps of a few
-// pixels make these segments short and many (1,500 of 10 floats per sample for 5x5 over
-// 6 channels of 14x14), so with AVX-512 each 16 floats are one masked load and store
-// with a mask computed once, instead of a memmove call and two memsets.
-template<typename G>
-void im2colStride1(const G &g, const float *in, float *col, int64_t ld, float *padded)
-{
-    const bool pad = g.pt || g.pl || g.pb || g.pr;
-    const int hp = pad ? g.h + g.pt + g.pb : g.h;
-    const int wp = pad ? g.w + g.pl + g.pr : g.w;
-    const float *src = in;
-    if (pad) {
-        for (int c = 0; c < g.c; ++c) {
-            for (int y = 0; y < g.h; ++y) {
-                const float *from = in + (int64_t(c) * g.h + y) * g.w;
-                std::copy(from, from + g.w, padded + (int64_t(c) * hp + y + g.pt) * wp + g.pl);
-            }
-        }
-        src = padded;
-    }
-    const int ow = g.ow;
-    for (int c = 0; c < g.c; ++c) {
-        for (int ki = 0; ki < g.kh; ++ki) {
-            for (int kj = 0; kj < g.kw; ++kj) {
-                float *dst = col + ((int64_t(c) * g.kh + ki) * g.kw + kj) * ld;
-                const float *from = src + (int64_t(c) * hp + ki) * wp + kj;
-                for (int oy = 0; oy < g.oh; ++oy, dst += ow, from += int64_t(g.sh) * wp) {
-                    std::copy(from, from + ow, dst);
-                }
-            }
-        }
-    }
-}
-
-// The adjoint of im2col: adds every column entry back onto its input position.
-template<typename G>
-void col2im(const G &g, const float *col, int count, float *in)
-{
-    const int64_t ld = int64_t(count) * g.p;
-    const int64_t sampleSize = int64_t(g.c) * g.h * g.w;
-    for (int c = 0; c < g.c; ++c) {
-        for (int ki = 0; ki < g.kh; ++ki) {
-            for (int kj = 0; kj < g.kw; ++kj) {
-                const float *row = col + ((int64_t(c) * g.kh + ki) * g.kw + kj) * ld;
-                const int xLo = std::clamp(detail::ceilDiv(g.pl - kj, g.sw), 0, g.ow);
-                const int xHi
-                    = std::clamp(detail::floorDiv(g.w - 1 + g.pl - kj, g.sw) + 1, xLo, g.ow);
-                const int shift = kj - g.pl;
-                for (int s = 0; s < count; ++s) {
-                    float *plane = in + s * sampleSize + int64_t(c) * g.h * g.w;
-                    const float *src = row + s * g.p;
-                    for (int oy = 0; oy < g.oh; ++oy, src += g.ow) {
-                        const int iy = oy * g.sh - g.pt + ki;
-                        if (iy < 0 || iy >= g.h)
-                            continue;
-                        float *dst = plane + int64_t(iy) * g.w;
-                        if (g.sw == 1) {
-                            for (int ox = xLo; ox < xHi; ++ox)
-                                dst[ox + shift] += src[ox];
-                        } else {
-                            for (int ox = xLo; ox < xHi; ++ox)
-                                dst[ox * g.sw + shift] += src[ox];
-                        }
-                    }
-                }
-            }
-        }
-    }
+    return {g.c, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pb, g.pr};
 }
 
 } // namespace
@@ -272,6 +183,8 @@ void Conv2d::forwardRaw(const float *x, const Shape &input, int n, float *y, Wor
     const float *bias = m_params[Bias].value.data();
     const int64_t inSize = int64_t(g.c) * g.h * g.w;
     const int64_t outSize = int64_t(g.f) * g.p;
+    const convkernels::Table &kernels = convkernels::table();
+    const convkernels::Window win = window(g);
     gemm::Epilogue epilogue;
     epilogue.activation = m_fusedRelu ? gemm::Activation::Relu : gemm::Activation::None;
 
@@ -298,10 +211,10 @@ void Conv2d::forwardRaw(const float *x, const Shape &input, int n, float *y, Wor
         for (int s = 0; s < n; ++s) {
             const float *xs = x + s * inSize;
             if (padded) {
-                im2colStride1(g, xs, col, ld, padded);
+                kernels.im2colStride1(win, xs, col, ld, padded);
                 xs = col;
             } else if (!g.pointwise) {
-                im2col(g, xs, 1, col, ld);
+                kernels.im2col(win, xs, 1, col, ld);
                 xs = col;
             }
             multiply(xs, ld, g.p, y + s * outSize, g.p);
@@ -319,13 +232,13 @@ void Conv2d::forwardRaw(const float *x, const Shape &input, int n, float *y, Wor
     for (int n0 = 0; n0 < n; n0 += block) {
         const int count = std::min(block, n - n0);
         const int64_t cols = count * g.p;
-        im2col(g, x + n0 * inSize, count, col, ld);
+        kernels.im2col(win, x + n0 * inSize, count, col, ld);
         multiply(col, ld, cols, ws.b.data(), cols);
         for (int s = 0; s < count; ++s) {
             float *dst = y + (n0 + s) * outSize;
             for (int f = 0; f < g.f; ++f) {
                 const float *src = ws.b.data() + f * cols + s * g.p;
-                std::copy(src, src + g.p, dst + f * g.p);
+                kernels.copy(dst + f * g.p, src, g.p);
             }
         }
     }
@@ -384,6 +297,8 @@ void Conv2d::backward(const std::vector<const Tensor *> &in, const Tensor &out,
     const Geometry g = geometry(in[0]->shape);
     const int block = g.blockSize(n);
     const float *weight = m_params[Weight].value.data();
+    const convkernels::Table &kernels = convkernels::table();
+    const convkernels::Window win = window(g);
     if (gx)
         gx->setZero();
     if (wantParams && !g.pointwise)
@@ -402,7 +317,7 @@ void Conv2d::backward(const std::vector<const Tensor *> &in, const Tensor &out,
             for (int s = 0; s < count; ++s) {
                 const float *src = gradOut.sample(n0 + s);
                 for (int f = 0; f < g.f; ++f) {
-                    std::copy(src + f * g.p, src + (f + 1) * g.p, ws.b.data() + f * cols + s * g.p);
+                    kernels.copy(ws.b.data() + f * cols + s * g.p, src + f * g.p, g.p);
                 }
             }
             go = ws.b.data();
@@ -411,7 +326,7 @@ void Conv2d::backward(const std::vector<const Tensor *> &in, const Tensor &out,
         if (wantParams) {
             const float *colData = in[0]->sample(n0);
             if (!g.pointwise) {
-                im2col(g, in[0]->sample(n0), count, ws.a.data());
+                kernels.im2col(win, in[0]->sample(n0), count, ws.a.data(), cols);
                 colData = ws.a.data();
             }
             // gw [fg, kg] += gradRes [fg, cols] · colᵀ [cols, kg], per group
@@ -438,7 +353,7 @@ void Conv2d::backward(const std::vector<const Tensor *> &in, const Tensor &out,
                                 cols, false);
             }
             if (!g.pointwise)
-                col2im(g, gcData, count, gx->sample(n0));
+                kernels.col2im(win, gcData, count, gx->sample(n0));
         }
     }
 }

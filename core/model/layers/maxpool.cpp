@@ -1,10 +1,9 @@
 #include "maxpool.h"
 
+#include "kernels/convkernel.h"
 #include "layerutil.h"
 
-#include "common/cpu.h"
 #include "common/error.h"
-#include "common/simd.h"
 
 #include <algorithm>
 #include <limits>
@@ -69,65 +68,18 @@ void MaxPool::pool(const Tensor &in, Tensor &out, int *argmax) const
     }
 }
 
-namespace {
-
-// pool() for 2x2 windows at stride 2 without padding, the LeNet/VGG case: the same
-// values (each candidate replaces the best only when greater, so NaN never wins and the
-// first of equal values stays), without the generic window bounds and argmax tracking.
-// One body, compiled for the baseline and (as a target function) for AVX2, where the
-// compiler vectorises the row loop with vmaxps, whose "a > b ? a : b" is this very rule.
-__attribute__((always_inline)) inline void pool2x2Body(const Tensor &in, Tensor &out)
-{
-    const int h = in.shape[1], w = in.shape[2];
-    const int oh = out.shape[1], ow = out.shape[2];
-    const int64_t planes = int64_t(in.n) * in.shape[0];
-    const auto better = [](float v, float best) {
-        return v > best ? v : best;
-    };
-    for (int64_t pl = 0; pl < planes; ++pl) {
-        const float *x = in.data.data() + pl * h * w;
-        float *y = out.data.data() + pl * oh * ow;
-        for (int oy = 0; oy < oh; ++oy) {
-            const float *r0 = x + 2 * oy * w;
-            const float *r1 = r0 + w;
-            float *d = y + oy * ow;
-            for (int ox = 0; ox < ow; ++ox) {
-                float best = better(r0[2 * ox], -std::numeric_limits<float>::infinity());
-                best = better(r0[2 * ox + 1], best);
-                best = better(r1[2 * ox], best);
-                d[ox] = better(r1[2 * ox + 1], best);
-            }
-        }
-    }
-}
-
-void pool2x2Portable(const Tensor &in, Tensor &out)
-{
-    pool2x2Body(in, out);
-}
-
-FRONTIER_TARGET_AVX2 void pool2x2Avx2(const Tensor &in, Tensor &out)
-{
-    pool2x2Body(in, out);
-}
-
-void pool2x2(const Tensor &in, Tensor &out)
-{
-    if (cpu::activeIsa() == cpu::Isa::Portable)
-        pool2x2Portable(in, out);
-    else
-        pool2x2Avx2(in, out);
-}
-
-} // namespace
-
 void MaxPool::forward(const std::vector<const Tensor *> &in, Tensor &out, Workspace &ws) const
 {
     (void)ws;
     detail::prepareForward(*this, in, out);
     if (m_window.kh == 2 && m_window.kw == 2 && m_window.sh == 2 && m_window.sw == 2
         && m_window.pt == 0 && m_window.pl == 0 && m_window.pb == 0 && m_window.pr == 0) {
-        pool2x2(*in[0], out);
+        // The 2x2, stride-2 case of LeNet and VGG: the same values as pool() (each
+        // candidate replaces the best only when greater), without the generic window
+        // bounds and argmax tracking, vectorised on every path.
+        const Tensor &x = *in[0];
+        convkernels::table().maxPool2x2(x.data.data(), int64_t(x.n) * x.shape[0], x.shape[1],
+                                        x.shape[2], out.shape[1], out.shape[2], out.data.data());
         return;
     }
     pool(*in[0], out, nullptr);
