@@ -1,6 +1,7 @@
 #include "weightedgeometry.h"
 
 #include "common/error.h"
+#include "model/layers/kernels/convkernel.h"
 
 namespace frontier::numeric {
 
@@ -16,6 +17,15 @@ int attr(const model::Attributes &a, const char *key, size_t index, int fallback
 }
 
 } // namespace
+
+void im2colRows(const WeightedGeometry &g, int group, const float *in, float *col, float pad,
+                int64_t rowBegin, int64_t rowEnd)
+{
+    const model::convkernels::Window win{g.c,  g.h,  g.w,  g.oh, g.ow, g.kh, g.kw,
+                                         g.sh, g.sw, g.pt, g.pl, 0,    0};
+    const float *planes = in + int64_t(group) * g.channelsPerGroup() * g.h * g.w;
+    model::convkernels::table().im2colRows(win, planes, col, g.pixels, pad, rowBegin, rowEnd);
+}
 
 bool WeightedGeometry::isWeighted(const model::Layer &layer)
 {

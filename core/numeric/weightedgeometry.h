@@ -38,6 +38,11 @@ struct WeightedGeometry
 // row (c, ki, kj) and column (oy, ox) = in[g * C/groups + c][oy*sh - pt + ki][ox*sw - pl + kj],
 // or `pad` outside the input. T is float, double or a word type.
 // im2colRows() writes only rows [rowBegin, rowEnd) of col, starting at `col` itself.
+// For float, the active instruction-set path's kernel (model/layers/kernels/convkernel.h):
+// the same values, short rows moved with vector loads and stores.
+void im2colRows(const WeightedGeometry &g, int group, const float *in, float *col, float pad,
+                int64_t rowBegin, int64_t rowEnd);
+
 template<typename T>
 void im2colRows(const WeightedGeometry &g, int group, const T *in, T *col, T pad, int64_t rowBegin,
                 int64_t rowEnd)

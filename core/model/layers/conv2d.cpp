@@ -18,11 +18,12 @@ namespace convkernels {
 const Table &table()
 {
     static const Table tables[] = {
-        {&portable::im2col, &portable::im2colStride1, &portable::col2im, &portable::copy,
-         &portable::maxPool2x2},
-        {&avx2::im2col, &avx2::im2colStride1, &avx2::col2im, &avx2::copy, &avx2::maxPool2x2},
-        {&avx512::im2col, &avx512::im2colStride1, &avx512::col2im, &avx512::copy,
-         &avx512::maxPool2x2},
+        {&portable::im2col, &portable::im2colRows, &portable::im2colStride1, &portable::col2im,
+         &portable::copy, &portable::maxPool2x2},
+        {&avx2::im2col, &avx2::im2colRows, &avx2::im2colStride1, &avx2::col2im, &avx2::copy,
+         &avx2::maxPool2x2},
+        {&avx512::im2col, &avx512::im2colRows, &avx512::im2colStride1, &avx512::col2im,
+         &avx512::copy, &avx512::maxPool2x2},
     };
     return tables[int(cpu::activeIsa())];
 }

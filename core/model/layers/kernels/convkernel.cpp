@@ -52,14 +52,14 @@ inline void copyRow(float *dst, const float *src, int64_t n)
     }
 }
 
-inline void zeroRow(float *dst, int64_t n)
+inline void fillRow(float *dst, int64_t n, float value)
 {
+    const __m512 v = _mm512_set1_ps(value);
     int64_t i = 0;
     for (; i + 16 <= n; i += 16)
-        _mm512_storeu_ps(dst + i, _mm512_setzero_ps());
+        _mm512_storeu_ps(dst + i, v);
     if (i < n)
-        _mm512_mask_storeu_ps(dst + i, __mmask16((1u << unsigned(n - i)) - 1u),
-                              _mm512_setzero_ps());
+        _mm512_mask_storeu_ps(dst + i, __mmask16((1u << unsigned(n - i)) - 1u), v);
 }
 
 #else
@@ -99,18 +99,18 @@ inline void copyRow(float *dst, const float *src, int64_t n)
     }
 }
 
-inline void zeroRow(float *dst, int64_t n)
+inline void fillRow(float *dst, int64_t n, float value)
 {
-    const __m128 z = _mm_setzero_ps();
+    const __m128 v = _mm_set1_ps(value);
     if (n >= 4) {
         int64_t i = 0;
         for (; i + 4 <= n; i += 4)
-            _mm_storeu_ps(dst + i, z);
+            _mm_storeu_ps(dst + i, v);
         if (i < n)
-            _mm_storeu_ps(dst + n - 4, z);
+            _mm_storeu_ps(dst + n - 4, v);
     } else {
         for (int64_t i = 0; i < n; ++i)
-            dst[i] = 0.0f;
+            dst[i] = value;
     }
 }
 
@@ -140,21 +140,52 @@ void im2col(const Window &g, const float *in, int count, float *col, int64_t ld)
                     for (int oy = 0; oy < g.oh; ++oy, dst += g.ow) {
                         const int iy = oy * g.sh - g.pt + ki;
                         if (iy < 0 || iy >= g.h) {
-                            zeroRow(dst, g.ow);
+                            fillRow(dst, g.ow, 0.0f);
                             continue;
                         }
                         const float *src = plane + int64_t(iy) * g.w;
-                        zeroRow(dst, xLo);
+                        fillRow(dst, xLo, 0.0f);
                         if (g.sw == 1) {
                             copyRow(dst + xLo, src + xLo + shift, xHi - xLo);
                         } else {
                             for (int ox = xLo; ox < xHi; ++ox)
                                 dst[ox] = src[ox * g.sw + shift];
                         }
-                        zeroRow(dst + xHi, g.ow - xHi);
+                        fillRow(dst + xHi, g.ow - xHi, 0.0f);
                     }
                 }
             }
+        }
+    }
+}
+
+void im2colRows(const Window &g, const float *in, float *col, int64_t ld, float pad,
+                int64_t rowBegin, int64_t rowEnd)
+{
+    for (int64_t r = rowBegin; r < rowEnd; ++r) {
+        const int kj = int(r % g.kw);
+        const int ki = int((r / g.kw) % g.kh);
+        const int c = int(r / (int64_t(g.kw) * g.kh));
+        const float *plane = in + int64_t(c) * g.h * g.w;
+        float *dst = col + (r - rowBegin) * ld;
+        const int xLo = clampInt(ceilDivInt(g.pl - kj, g.sw), 0, g.ow);
+        const int xHi = clampInt(floorDivInt(g.w - 1 + g.pl - kj, g.sw) + 1, xLo, g.ow);
+        const int shift = kj - g.pl;
+        for (int oy = 0; oy < g.oh; ++oy, dst += g.ow) {
+            const int iy = oy * g.sh - g.pt + ki;
+            if (iy < 0 || iy >= g.h) {
+                fillRow(dst, g.ow, pad);
+                continue;
+            }
+            const float *src = plane + int64_t(iy) * g.w;
+            fillRow(dst, xLo, pad);
+            if (g.sw == 1) {
+                copyRow(dst + xLo, src + xLo + shift, xHi - xLo);
+            } else {
+                for (int ox = xLo; ox < xHi; ++ox)
+                    dst[ox] = src[ox * g.sw + shift];
+            }
+            fillRow(dst + xHi, g.ow - xHi, pad);
         }
     }
 }

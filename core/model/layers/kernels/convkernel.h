@@ -31,6 +31,10 @@ struct Window
     /* col [c·kh·kw, count·p] (leading dimension ld) from count consecutive samples of in,  */  \
     /* zeros in the padding; p = oh·ow.                                                       */  \
     void im2col(const Window &g, const float *in, int count, float *col, int64_t ld);              \
+    /* Rows [rowBegin, rowEnd) of one sample's im2col over the c planes at in, written from */     \
+    /* col with leading dimension ld, `pad` in the padding (the reduced-precision kernels).  */    \
+    void im2colRows(const Window &g, const float *in, float *col, int64_t ld, float pad,           \
+                    int64_t rowBegin, int64_t rowEnd);                                             \
     /* im2col() of one sample for a horizontal stride of 1 through a zero-padded copy of it  */    \
     /* (padded: [c, h + pt + pb, w + pl + pr], borders zero on entry; unused unpadded).      */    \
     void im2colStride1(const Window &g, const float *in, float *col, int64_t ld, float *padded);   \
@@ -56,6 +60,7 @@ FRONTIER_CONV_KERNEL_DECLS
 struct Table
 {
     void (*im2col)(const Window &, const float *, int, float *, int64_t);
+    void (*im2colRows)(const Window &, const float *, float *, int64_t, float, int64_t, int64_t);
     void (*im2colStride1)(const Window &, const float *, float *, int64_t, float *);
     void (*col2im)(const Window &, const float *, int, float *);
     void (*copy)(float *, const float *, int64_t);
