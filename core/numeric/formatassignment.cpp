@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace frontier::numeric {
@@ -70,6 +71,27 @@ std::string FormatAssignment::canonical() const
     for (const auto &[selector, format] : overrides)
         s += ";" + selector + "=" + format.name;
     return s;
+}
+
+std::string FormatAssignment::cacheIdentity(const std::string &text)
+{
+    const FormatAssignment a = parse(text);
+    std::vector<const FormatSpec *> specs = {&a.defaultFormat};
+    for (const auto &o : a.overrides)
+        specs.push_back(&o.second);
+    std::string identity = text;
+    std::vector<std::string> seen;
+    for (const FormatSpec *spec : specs) {
+        if (spec->kind != FormatSpec::Kind::Custom)
+            continue;
+        std::string tag
+            = std::string("@").append(spec->provider).append("/").append(spec->providerVersion);
+        if (std::find(seen.begin(), seen.end(), tag) != seen.end())
+            continue;
+        identity += tag;
+        seen.push_back(std::move(tag));
+    }
+    return identity;
 }
 
 std::vector<int> weightedLayerIndices(const model::Model &model)

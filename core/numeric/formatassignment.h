@@ -27,6 +27,11 @@ struct FormatAssignment
     static FormatAssignment parse(const std::string &text);
     // Canonical text: canonical format names, selectors as given.
     std::string canonical() const;
+    // What identifies the numbers this assignment gives, for caches of its outputs: the
+    // text as given, followed by "@<plugin>/<version>" for each plugin whose formats it
+    // uses (once each, in order), so that outputs computed with another version of a
+    // plugin are not reused. Built-in formats add nothing.
+    static std::string cacheIdentity(const std::string &text);
     // One spec per model layer (index = layer index).
     std::vector<FormatSpec> resolve(const model::Model &model) const;
 };

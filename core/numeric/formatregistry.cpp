@@ -31,7 +31,7 @@ void FormatRegistry::add(FormatFamily family)
 }
 
 void FormatRegistry::addCustom(std::shared_ptr<const CustomFormatFamily> family,
-                               const std::string &provider)
+                               const std::string &provider, const std::string &version)
 {
     if (!family)
         throw Error("format registry", "a custom family is null");
@@ -39,25 +39,27 @@ void FormatRegistry::addCustom(std::shared_ptr<const CustomFormatFamily> family,
     f.pattern = family->pattern();
     f.description = family->description().append(" (plugin ").append(provider).append(")");
     f.validForm = family->validForm();
-    f.parse = [family, provider](const std::string &base, const std::vector<std::string> &suffixes,
-                                 FormatSpec &spec) {
-        std::shared_ptr<const CustomFormat> format;
-        try {
-            format = family->parse(base, suffixes);
-        } catch (const std::exception &e) {
-            throw Error(e.what());
-        }
-        if (!format)
-            return false;
-        spec = FormatSpec();
-        spec.kind = FormatSpec::Kind::Custom;
-        spec.name = format->name();
-        spec.weightBits = format->bits();
-        spec.activationBits = format->bits();
-        spec.custom = std::move(format);
-        spec.provider = provider;
-        return true;
-    };
+    f.parse
+        = [family, provider, version](const std::string &base,
+                                      const std::vector<std::string> &suffixes, FormatSpec &spec) {
+              std::shared_ptr<const CustomFormat> format;
+              try {
+                  format = family->parse(base, suffixes);
+              } catch (const std::exception &e) {
+                  throw Error(e.what());
+              }
+              if (!format)
+                  return false;
+              spec = FormatSpec();
+              spec.kind = FormatSpec::Kind::Custom;
+              spec.name = format->name();
+              spec.weightBits = format->bits();
+              spec.activationBits = format->bits();
+              spec.custom = std::move(format);
+              spec.provider = provider;
+              spec.providerVersion = version;
+              return true;
+          };
     add(std::move(f));
 }
 

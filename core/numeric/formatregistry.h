@@ -45,8 +45,10 @@ public:
     std::vector<FormatFamily> families() const;
 
     // Adds a plugin's family of custom formats (FormatSpec::Kind::Custom) under the
-    // family's pattern; its specs carry `provider`. Throws Error like add().
-    void addCustom(std::shared_ptr<const CustomFormatFamily> family, const std::string &provider);
+    // family's pattern; its specs carry `provider` and `version` (the plugin's own).
+    // Throws Error like add().
+    void addCustom(std::shared_ptr<const CustomFormatFamily> family, const std::string &provider,
+                   const std::string &version = {});
 
     // "valid forms: ..." built from every family's validForm (one line).
     std::string validForms() const;

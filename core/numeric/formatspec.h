@@ -72,9 +72,12 @@ struct FormatSpec
     uint64_t seed = 0; // :seed=<n>; stochastic rounding (:sr) and sc streams
 
     // Custom (a format family registered by a plugin, formatregistry.h): its rounding
-    // and cost; weightBits = activationBits = custom->bits(); provider names the plugin.
+    // and cost; weightBits = activationBits = custom->bits(); provider names the plugin
+    // and providerVersion is its version (part of the identity of cached outputs: a new
+    // version of a plugin may round differently).
     std::shared_ptr<const CustomFormat> custom;
     std::string provider;
+    std::string providerVersion;
 
     bool isFull() const { return kind == Kind::Float32 || kind == Kind::Float64; }
     long long streamLength() const { return scBits > 0 ? (1LL << scBits) : 0; }

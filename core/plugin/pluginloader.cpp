@@ -152,7 +152,7 @@ std::string registerPlugin(QPluginLoader &loader, PluginRecord &r)
     }
     r.provides = unique;
     try {
-        Registry::instance().addProvider(r.name, provision);
+        Registry::instance().addProvider(r.name, provision, r.version);
     } catch (const std::exception &e) {
         return e.what();
     }

@@ -71,7 +71,8 @@ void Registry::checkFree(const std::string &kind, const std::string &name) const
     }
 }
 
-void Registry::addProvider(const std::string &provider, const Provision &provision)
+void Registry::addProvider(const std::string &provider, const Provision &provision,
+                           const std::string &version)
 {
     const std::lock_guard<std::mutex> lock(m_mutex);
     if (std::find(m_providers.begin(), m_providers.end(), provider) != m_providers.end())
@@ -122,7 +123,7 @@ void Registry::addProvider(const std::string &provider, const Provision &provisi
     // All names are free: hand the callables to their stores (built-ins are there).
     if (!builtin) {
         for (const auto &f : provision.formats)
-            numeric::FormatRegistry::instance().addCustom(f, provider);
+            numeric::FormatRegistry::instance().addCustom(f, provider, version);
         for (const auto &l : provision.loaders)
             data::DatasetLoaderRegistry::instance().add(l, provider);
         cost::PresetSourceRegistry::instance().add(provision.presets);

@@ -68,8 +68,10 @@ public:
 
     // Adds a provider's extensions, all or none: throws Error (nothing added) when the
     // provider's name is taken or one of the names clashes with a registered extension
-    // of the same kind.
-    void addProvider(const std::string &provider, const Provision &provision);
+    // of the same kind. `version` is the provider's own (a plugin's metadata), recorded
+    // with its custom formats.
+    void addProvider(const std::string &provider, const Provision &provision,
+                     const std::string &version = {});
 
     std::vector<Extension> extensions() const;
     bool hasProvider(const std::string &provider) const;

@@ -14,6 +14,7 @@
 #include "model/modelfile.h"
 #include "model/onnx/onnximport.h"
 #include "model/recipes.h"
+#include "numeric/formatassignment.h"
 #include "policy/decisionmodule.h"
 #include "store/project.h"
 #include "train/quanttraining.h"
@@ -274,10 +275,11 @@ bool StudyAssets::outputsStored(const std::string &model, const std::string &for
         return false;
     const model::Model *loaded = m_models.count(model) ? &m_models.at(model) : nullptr;
     const size_t heads = loaded ? loaded->heads.size() : 1;
+    const std::string cached = numeric::FormatAssignment::cacheIdentity(format);
     for (const char *split : {kCalibrationSplit, kTestSplit}) {
         for (size_t h = 0; h < heads; ++h) {
             if (!project().hasOutputs(
-                    {record->id, format, m_identity.dataset, split, storedHead(h, heads)}))
+                    {record->id, cached, m_identity.dataset, split, storedHead(h, heads)}))
                 return false;
         }
     }
@@ -464,10 +466,12 @@ void StudyAssets::loadOutputs(const std::string &name, const std::string &format
     const int64_t id = modelId(name);
     const size_t heads = m.heads.size();
     const char *splits[] = {kCalibrationSplit, kTestSplit};
+    // Outputs of a plugin's format are stored under the plugin's version too.
+    const std::string cached = numeric::FormatAssignment::cacheIdentity(format);
     const std::string resource = std::string("outputs:")
                                      .append(std::to_string(id))
                                      .append("/")
-                                     .append(format)
+                                     .append(cached)
                                      .append("/")
                                      .append(m_identity.dataset);
     int64_t leaseHolder = 0;
@@ -485,7 +489,7 @@ void StudyAssets::loadOutputs(const std::string &name, const std::string &format
             std::vector<policy::TierOutputs> out;
             for (size_t h = 0; h < heads; ++h) {
                 const auto cache = project().findOutputs(
-                    {id, format, m_identity.dataset, split, storedHead(h, heads)});
+                    {id, cached, m_identity.dataset, split, storedHead(h, heads)});
                 policy::TierOutputs t;
                 t.classes = cache->classes;
                 t.scores = cache->scores;
@@ -514,7 +518,7 @@ void StudyAssets::loadOutputs(const std::string &name, const std::string &format
         for (size_t h = 0; h < heads; ++h) {
             const policy::TierOutputs &t = computed.outputs[s][h];
             store::OutputCache cache;
-            cache.key = {id, format, m_identity.dataset, splits[s], storedHead(h, heads)};
+            cache.key = {id, cached, m_identity.dataset, splits[s], storedHead(h, heads)};
             cache.samples = t.size();
             cache.classes = t.classes;
             cache.scores = t.scores;

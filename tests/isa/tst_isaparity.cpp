@@ -18,6 +18,7 @@
 #include "model/layers/kernels/convkernel.h"
 #include "model/layers/layer.h"
 #include "model/recipes.h"
+#include "numeric/bitstream.h"
 #include "numeric/formatassignment.h"
 #include "numeric/orderedgemm.h"
 #include "numeric/variant.h"
@@ -195,6 +196,7 @@ private Q_SLOTS:
     void sampleIndependentOfPosition();
     void variants_data();
     void variants();
+    void streamsAndPopcounts();
     void trainingEqualOnEveryPath_data();
     void trainingEqualOnEveryPath();
     void studyTrialsEqualOnEveryPath();
@@ -508,6 +510,72 @@ void TestIsaParity::variants()
         QVERIFY2(
             describeDifference(out.heads.back(), reference).isEmpty(),
             qPrintable(pathName(isa) + ": " + describeDifference(out.heads.back(), reference)));
+    }
+}
+
+// Stochastic computing's two kernels against their definitions on every path: the stream
+// of level c is bit t = (r_t < c) (StreamSource::value), including the levels 0, L - 1,
+// L and beyond 16 bits, for LFSR and low-discrepancy sources of several lengths; and the
+// Hamming distances of xorPopcount() against std::popcount for tile edges and tails.
+void TestIsaParity::streamsAndPopcounts()
+{
+    for (cpu::Isa isa : paths()) {
+        const cpu::ScopedIsa scoped(isa);
+        for (int k : {6, 7, 8, 10, 12, 16}) {
+            const int64_t length = int64_t(1) << k;
+            for (bool ld : {false, true}) {
+                const numeric::StreamSource source(k, 1, ld);
+                std::vector<uint64_t> words(size_t(numeric::streamWords(k)));
+                for (uint32_t offset : {0u, 1u, uint32_t(length / 3), uint32_t(length - 1)}) {
+                    for (uint32_t c : {0u, 1u, uint32_t(length / 2), uint32_t(length - 1),
+                                       uint32_t(length), 0xFFFFu, 0x10000u, 0x12345u}) {
+                        std::fill(words.begin(), words.end(), 0x5A5A5A5A5A5A5A5Aull);
+                        source.generate(offset, c, words.data());
+                        for (int64_t t = 0; t < length; ++t) {
+                            const bool want = source.value(offset, t) < c;
+                            const bool got = (words[size_t(t / 64)] >> (t % 64)) & 1u;
+                            if (got != want)
+                                QFAIL(qPrintable(QStringLiteral("%1: k %2 %3 offset %4 c %5 bit %6")
+                                                     .arg(pathName(isa))
+                                                     .arg(k)
+                                                     .arg(ld ? "ld" : "lfsr")
+                                                     .arg(offset)
+                                                     .arg(c)
+                                                     .arg(t)));
+                        }
+                    }
+                }
+            }
+        }
+        Random rng(31);
+        for (int rows : {1, 3, 4, 5, 9}) {
+            for (int cols : {1, 2, 4, 7}) {
+                for (int words : {1, 4, 9, 70, 1030}) {
+                    std::vector<uint64_t> a(size_t(rows * words)), b(size_t(cols * words));
+                    for (uint64_t &w : a)
+                        w = rng.next();
+                    for (uint64_t &w : b)
+                        w = rng.next();
+                    std::vector<int64_t> out(size_t(rows * cols), -1);
+                    numeric::xorPopcount(rows, cols, words, a.data(), words, b.data(), words,
+                                         out.data(), cols);
+                    for (int m = 0; m < rows; ++m) {
+                        for (int n = 0; n < cols; ++n) {
+                            int64_t want = 0;
+                            for (int i = 0; i < words; ++i)
+                                want += std::popcount(a[size_t(m * words + i)]
+                                                      ^ b[size_t(n * words + i)]);
+                            QVERIFY2(out[size_t(m * cols + n)] == want,
+                                     qPrintable(QStringLiteral("%1: %2x%3x%4 words")
+                                                    .arg(pathName(isa))
+                                                    .arg(rows)
+                                                    .arg(cols)
+                                                    .arg(words)));
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 #include "plugin/pluginloader.h"
 
 #include "data/datasetloader.h"
+#include "numeric/formatassignment.h"
 #include "numeric/formatregistry.h"
 
 #include "pluginrun.h"
@@ -18,6 +19,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+
+#include <sqlite3.h>
 
 using namespace frontier;
 
@@ -58,6 +61,7 @@ private Q_SLOTS:
     void duplicatePluginName();
     void onlyTheConfiguredFoldersAreSearched();
     void studyNamingAnUnloadedFormat();
+    void pluginVersionKeysTheOutputCache();
 };
 
 void TestPlugins::shippedPluginsLoad()
@@ -360,6 +364,99 @@ void TestPlugins::studyNamingAnUnloadedFormat()
     QVERIFY2(resume.exitCode != 0, resume.out.constData());
     QVERIFY2(resume.err.contains("posit8es1") && resume.err.contains("FRONTIER_PLUGIN_PATH"),
              resume.err.constData());
+}
+
+namespace {
+
+// Runs one single-policy study (fp32 and posit8es1 on a tiny MLP) named `name` into
+// `project` with the shipped plugins; returns its --json report.
+QJsonObject runPositStudy(const QTemporaryDir &dir, const QString &name, const QString &project)
+{
+    const QString spec = dir.filePath(name + QStringLiteral(".json"));
+    QFile f(spec);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(QStringLiteral(R"({"name": "%1", "dataset": {"name": "synth-digits", "samples": 300},
+        "models": [{"name": "mlp", "recipe": "mlp", "widths": [8], "epochs": 1}],
+        "policies": [{"kind": "single", "models": ["mlp"], "formats": ["fp32", "posit8es1"]}],
+        "devices": ["asic45"]})")
+                .arg(name)
+                .toUtf8());
+    f.close();
+    const Run r = frontierRun({QStringLiteral("study"), QStringLiteral("run"), spec,
+                               QStringLiteral("--project"), project, QStringLiteral("--json")},
+                              QStringLiteral(FRONTIER_PLUGINS_DIR));
+    if (r.exitCode != 0) {
+        qWarning("%s", r.err.constData());
+        return {};
+    }
+    return QJsonDocument::fromJson(r.out).object();
+}
+
+// Runs one statement on the project file; returns the first column of every row.
+QStringList sqlColumn(const QString &project, const char *statement)
+{
+    QStringList out;
+    sqlite3 *db = nullptr;
+    if (sqlite3_open(project.toUtf8().constData(), &db) != SQLITE_OK) {
+        sqlite3_close(db);
+        return out;
+    }
+    sqlite3_stmt *st = nullptr;
+    if (sqlite3_prepare_v2(db, statement, -1, &st, nullptr) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const unsigned char *text = sqlite3_column_text(st, 0);
+            out << QString::fromUtf8(text ? reinterpret_cast<const char *>(text) : "");
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+} // namespace
+
+// Outputs of a plugin's format are cached under the plugin's name and version: another
+// study on the same project reuses them, but not once they were computed by another
+// version of the plugin (which may round differently); built-in formats are unaffected.
+void TestPlugins::pluginVersionKeysTheOutputCache()
+{
+    // Built-in formats keep their text as the key (projects of earlier builds stay valid).
+    for (const char *text : {"fp32", "int8;first=fp32", "w4a8:sym;last=int8", "sc8:ld"})
+        QCOMPARE(QString::fromStdString(numeric::FormatAssignment::cacheIdentity(text)),
+                 QString::fromLatin1(text));
+
+    QTemporaryDir dir;
+    const QString project = dir.filePath(QStringLiteral("cache.frontier"));
+    const QJsonObject first = runPositStudy(dir, QStringLiteral("first"), project);
+    QVERIFY(!first.isEmpty());
+    const int computed = first.value(QStringLiteral("variants_run")).toInt();
+    QVERIFY(computed >= 2);
+
+    const QStringList formats
+        = sqlColumn(project, "SELECT DISTINCT format FROM output_caches ORDER BY format");
+    QVERIFY2(formats.contains(QStringLiteral("fp32")), qPrintable(formats.join(' ')));
+    const QStringList posit = formats.filter(QStringLiteral("posit8es1"));
+    QCOMPARE(posit.size(), 1);
+    QVERIFY2(posit[0].startsWith(QStringLiteral("posit8es1@posit/")) && posit[0].size() > 16,
+             qPrintable(posit[0]));
+
+    // The same plugin: everything is reused.
+    const QJsonObject second = runPositStudy(dir, QStringLiteral("second"), project);
+    QCOMPARE(second.value(QStringLiteral("variants_run")).toInt(), 0);
+    QCOMPARE(second.value(QStringLiteral("variants_cached")).toInt(), computed);
+
+    // Outputs left by an older version of the plugin: posit is computed again, fp32 is not.
+    sqlColumn(project, "UPDATE output_caches SET format = 'posit8es1@posit/0.0.1' "
+                       "WHERE format LIKE 'posit8es1@%'");
+    const QJsonObject third = runPositStudy(dir, QStringLiteral("third"), project);
+    QCOMPARE(third.value(QStringLiteral("variants_run")).toInt(), 1);
+    QCOMPARE(third.value(QStringLiteral("variants_cached")).toInt(), computed - 1);
+    // Both versions' outputs are kept, each under its own key.
+    QCOMPARE(sqlColumn(project, "SELECT DISTINCT format FROM output_caches WHERE format LIKE "
+                                "'posit8es1@%'")
+                 .size(),
+             2);
 }
 
 QTEST_GUILESS_MAIN(TestPlugins)
