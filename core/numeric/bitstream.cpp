@@ -251,8 +251,8 @@ constexpr PopTileFn kPopTiles[4][4]
        {popTile<3, 1>, popTile<3, 2>, popTile<3, 3>, popTile<3, 4>},
        {popTile<4, 1>, popTile<4, 2>, popTile<4, 3>, popTile<4, 4>}};
 
-// Hamming distances with the scalar popcount: the portable path (no POPCNT instruction in
-// the x86-64 baseline: the compiler's bit-twiddling sequence) and the AVX2 path (POPCNT).
+// Hamming distances on the portable path: the compiler's bit-twiddling popcount (no
+// POPCNT instruction in the x86-64 baseline).
 __attribute__((always_inline)) inline void xorPopcountRows(int64_t rows, int64_t cols,
                                                            int64_t words, const uint64_t *a,
                                                            int64_t lda, const uint64_t *b,
@@ -268,12 +268,59 @@ __attribute__((always_inline)) inline void xorPopcountRows(int64_t rows, int64_t
     }
 }
 
-FRONTIER_TARGET_AVX2 void xorPopcountAvx2(int64_t rows, int64_t cols, int64_t words,
-                                          const uint64_t *a, int64_t lda, const uint64_t *b,
-                                          int64_t ldb, int64_t *out, int64_t ldo)
+// AVX2 has no vector popcount: each byte's count comes from two 16-entry table lookups
+// (vpshufb on the low and high nibbles), and vpsadbw sums the bytes into four 64-bit
+// lanes. A tile of R rows of a against C rows of b loads each 256-bit chunk once for C
+// (or R) pairs; tails of fewer than 4 words use POPCNT.
+FRONTIER_TARGET_AVX2 inline __m256i popcountBytesAvx2(__m256i x, __m256i lut, __m256i low)
 {
-    xorPopcountRows(rows, cols, words, a, lda, b, ldb, out, ldo);
+    const __m256i lo = _mm256_and_si256(x, low);
+    const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), low);
+    return _mm256_add_epi8(_mm256_shuffle_epi8(lut, lo), _mm256_shuffle_epi8(lut, hi));
 }
+
+template<int R, int C>
+FRONTIER_TARGET_AVX2 void popTileAvx2(int64_t words, const uint64_t *a, int64_t lda,
+                                      const uint64_t *b, int64_t ldb, int64_t *out, int64_t ldo)
+{
+    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2,
+                                         1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i low = _mm256_set1_epi8(0x0F);
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i acc[R][C];
+    for (int r = 0; r < R; ++r) {
+        for (int c = 0; c < C; ++c)
+            acc[r][c] = zero;
+    }
+    int64_t i = 0;
+    for (; i + 4 <= words; i += 4) {
+        __m256i bv[C];
+        for (int c = 0; c < C; ++c)
+            bv[c] = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(b + c * ldb + i));
+        for (int r = 0; r < R; ++r) {
+            const __m256i av
+                = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(a + r * lda + i));
+            for (int c = 0; c < C; ++c) {
+                const __m256i bytes = popcountBytesAvx2(_mm256_xor_si256(av, bv[c]), lut, low);
+                acc[r][c] = _mm256_add_epi64(acc[r][c], _mm256_sad_epu8(bytes, zero));
+            }
+        }
+    }
+    for (int r = 0; r < R; ++r) {
+        for (int c = 0; c < C; ++c) {
+            const __m128i s = _mm_add_epi64(_mm256_castsi256_si128(acc[r][c]),
+                                            _mm256_extracti128_si256(acc[r][c], 1));
+            int64_t d = _mm_cvtsi128_si64(s) + _mm_extract_epi64(s, 1);
+            for (int64_t j = i; j < words; ++j)
+                d += __builtin_popcountll(a[r * lda + j] ^ b[c * ldb + j]);
+            out[r * ldo + c] += d;
+        }
+    }
+}
+
+// [rows 1..2][cols 1..2]
+constexpr PopTileFn kPopTilesAvx2[2][2]
+    = {{popTileAvx2<1, 1>, popTileAvx2<1, 2>}, {popTileAvx2<2, 1>, popTileAvx2<2, 2>}};
 
 bool useVpopcnt()
 {
@@ -289,23 +336,22 @@ void xorPopcount(int64_t rows, int64_t cols, int64_t words, const uint64_t *a, i
         for (int64_t n = 0; n < cols; ++n)
             out[m * ldo + n] = 0;
     }
-    if (!useVpopcnt()) {
-        if (cpu::activeIsa() == cpu::Isa::Portable)
-            xorPopcountRows(rows, cols, words, a, lda, b, ldb, out, ldo);
-        else
-            xorPopcountAvx2(rows, cols, words, a, lda, b, ldb, out, ldo);
+    if (cpu::activeIsa() == cpu::Isa::Portable) {
+        xorPopcountRows(rows, cols, words, a, lda, b, ldb, out, ldo);
         return;
     }
+    const bool vpopcnt = useVpopcnt();
+    const int tile = vpopcnt ? 4 : 2;
     // Chunks of the reduction keep a tile of b in L1 while the rows of a stream from L2.
     constexpr int64_t chunk = 1024;
     for (int64_t i0 = 0; i0 < words; i0 += chunk) {
         const int64_t len = std::min(chunk, words - i0);
-        for (int64_t n = 0; n < cols; n += 4) {
-            const int c = int(std::min<int64_t>(4, cols - n));
-            for (int64_t m = 0; m < rows; m += 4) {
-                const int r = int(std::min<int64_t>(4, rows - m));
-                kPopTiles[r - 1][c - 1](len, a + m * lda + i0, lda, b + n * ldb + i0, ldb,
-                                        out + m * ldo + n, ldo);
+        for (int64_t n = 0; n < cols; n += tile) {
+            const int c = int(std::min<int64_t>(tile, cols - n));
+            for (int64_t m = 0; m < rows; m += tile) {
+                const int r = int(std::min<int64_t>(tile, rows - m));
+                const PopTileFn f = vpopcnt ? kPopTiles[r - 1][c - 1] : kPopTilesAvx2[r - 1][c - 1];
+                f(len, a + m * lda + i0, lda, b + n * ldb + i0, ldb, out + m * ldo + n, ldo);
             }
         }
     }

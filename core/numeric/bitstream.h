@@ -67,7 +67,8 @@ uint32_t bipolarLevel(double v, int k);
 
 // out[m * ldo + n] = sum over i < words of popcount(a[m * lda + i] XOR b[n * ldb + i]),
 // for m < rows, n < cols (counts of disagreeing bits; XNOR agreements are words * 64
-// minus these). AVX-512 VPOPCNTDQ when the build has it, std::popcount otherwise.
+// minus these). AVX-512 VPOPCNTDQ, AVX2 nibble lookups (vpshufb) or the portable
+// bit-twiddling popcount, by the active path; the same counts on every path.
 void xorPopcount(int64_t rows, int64_t cols, int64_t words, const uint64_t *a, int64_t lda,
                  const uint64_t *b, int64_t ldb, int64_t *out, int64_t ldo);
 
