@@ -136,6 +136,35 @@ policy::Cascade::Reference referenceOf(const cost::VariantCost &c)
 
 } // namespace
 
+namespace {
+
+// HI's decision module for `name`, fitted on the local tier's calibration outputs when it
+// learns (lr, a plugin's rule). Throws Error for an unknown name or one without a
+// threshold (the oracle).
+policy::DecisionModule hiDecisionModule(const std::string &name,
+                                        const policy::TierOutputs &calibration,
+                                        const std::vector<int> &labels)
+{
+    using Kind = policy::DecisionModule::Kind;
+    switch (policy::DecisionModule::kindFromName(name)) {
+    case Kind::MaxProbability:
+        return policy::DecisionModule::maxProbability(0.5);
+    case Kind::Margin:
+        return policy::DecisionModule::margin(0.5);
+    case Kind::Entropy:
+        return policy::DecisionModule::entropy(0.5);
+    case Kind::Logistic:
+        return policy::DecisionModule::fitLogistic(calibration, labels, 0.5);
+    case Kind::Custom:
+        return policy::DecisionModule::fitCustom(name, calibration, labels, 0.5);
+    case Kind::Oracle:
+        break;
+    }
+    throw Error("threshold explorer", "decision '" + name + "' has no threshold to explore");
+}
+
+} // namespace
+
 int ExplorerData::thresholdCount() const
 {
     return request.policy == ExplorerRequest::Policy::Hi ? 1 : int(tiers.size()) - 1;
@@ -146,10 +175,23 @@ std::string ExplorerData::confidenceName() const
     switch (request.policy) {
     case ExplorerRequest::Policy::Ari:
         return "margin (top-1 − top-2 probability)";
-    case ExplorerRequest::Policy::Hi:
-        return request.decision == "maxprob"   ? "max probability"
-               : request.decision == "entropy" ? "1 − normalised entropy"
-                                               : "margin (top-1 − top-2 probability)";
+    case ExplorerRequest::Policy::Hi: {
+        if (!hiDecision)
+            return "margin (top-1 − top-2 probability)";
+        switch (hiDecision->kind()) {
+        case policy::DecisionModule::Kind::MaxProbability:
+            return "max probability";
+        case policy::DecisionModule::Kind::Entropy:
+            return "1 − normalised entropy";
+        case policy::DecisionModule::Kind::Logistic:
+            return "P(on-device answer right), logistic regression";
+        case policy::DecisionModule::Kind::Custom:
+            return hiDecision->name()
+                   + (hiDecision->fitted() ? " (" + hiDecision->fitted()->describe() + ")" : "");
+        default:
+            return "margin (top-1 − top-2 probability)";
+        }
+    }
     case ExplorerRequest::Policy::Ee:
         return "max probability";
     }
@@ -166,13 +208,8 @@ policy::Cascade ExplorerData::cascade(const std::vector<double> &taus) const
     }
     case ExplorerRequest::Policy::Hi: {
         const double tau = taus.empty() ? 0.0 : taus[0];
-        const policy::DecisionModule::Kind kind
-            = policy::DecisionModule::kindFromName(request.decision);
-        const policy::DecisionModule decision = kind == policy::DecisionModule::Kind::MaxProbability
-                                                    ? policy::DecisionModule::maxProbability(tau)
-                                                : kind == policy::DecisionModule::Kind::Entropy
-                                                    ? policy::DecisionModule::entropy(tau)
-                                                    : policy::DecisionModule::margin(tau);
+        const policy::DecisionModule decision
+            = hiDecision ? hiDecision->withThreshold(tau) : policy::DecisionModule::margin(tau);
         policy::Cascade c
             = policy::hiPolicy(tiers[0], decision, tiers[1], testLabels, fullPredictions);
         c.setReference(reference);
@@ -268,6 +305,7 @@ ExplorerData computeExplorerData(const ExplorerRequest &req, JobContext &ctx)
         d.tiers.push_back(
             {m.name + "/" + formats[0], tierOutputs(m, runs[0].test, -1), stageCost(local)});
         d.calibration.push_back(tierOutputs(m, runs[0].calibration, -1));
+        d.hiDecision = hiDecisionModule(req.decision, d.calibration[0], d.calibrationLabels);
         policy::Tier remote;
         if (req.remoteModelPath.empty()) {
             remote.name = "ideal(" + std::to_string(req.remoteAccuracy).substr(0, 5) + ")";

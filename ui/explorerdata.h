@@ -1,9 +1,11 @@
 #pragma once
 
 #include "policy/cascade.h"
+#include "policy/decisionmodule.h"
 #include "policy/policies.h"
 #include "policy/tieroutputs.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,7 +30,9 @@ struct ExplorerRequest
     std::string fullFormat = "fp32"; // ARI's last tier
     std::string remoteModelPath;     // HI: "" = an ideal remote of remoteAccuracy
     double remoteAccuracy = 0.99;
-    std::string decision = "margin"; // HI: maxprob, margin or entropy
+    // HI: margin, maxprob, entropy, lr (logistic regression fitted on the calibration
+    // split) or a plugin's decision rule (policy::DecisionRuleRegistry), fitted likewise.
+    std::string decision = "margin";
     std::string device = "asic45";
     std::string link = "wifi";
     std::string server;     // HI: "" = no server energy
@@ -52,6 +56,9 @@ struct ExplorerData
     std::vector<int> fullPredictions;             // test: the reference model's answers
     std::vector<int> fullCalibrationPredictions;
     policy::Cascade::Reference reference; // the reference model for every sample
+    // HI: the decision module, fitted on the calibration split when it learns (lr, a
+    // plugin's rule); cascade() sets its threshold.
+    std::optional<policy::DecisionModule> hiDecision;
 
     // Stages that carry a threshold (ARI: tiers - 1; HI: 1; EE: heads - 1).
     int thresholdCount() const;

@@ -3,6 +3,7 @@
 #include "cost/presetlibrary.h"
 #include "data/catalog.h"
 #include "numeric/formatassignment.h"
+#include "policy/decisionrule.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -40,9 +41,19 @@ ExplorerSetup::ExplorerSetup(QWidget *parent)
                              "(\"int2,int4\" gives three tiers and two sliders)"));
     m_full = new QLineEdit(QStringLiteral("fp32"));
     m_decision = new QComboBox;
+    m_decision->setObjectName(QStringLiteral("explorerDecision"));
     m_decision->addItem(tr("margin"), QStringLiteral("margin"));
     m_decision->addItem(tr("max probability"), QStringLiteral("maxprob"));
     m_decision->addItem(tr("entropy"), QStringLiteral("entropy"));
+    m_decision->addItem(tr("logistic regression (fitted)"), QStringLiteral("lr"));
+    for (const policy::DecisionRuleRegistry::Entry &e :
+         policy::DecisionRuleRegistry::instance().rules()) {
+        const QString name = QString::fromStdString(e.rule->name());
+        m_decision->addItem(tr("%1 (plugin %2)").arg(name, QString::fromStdString(e.provider)),
+                            name);
+        m_decision->setItemData(m_decision->count() - 1,
+                                QString::fromStdString(e.rule->description()), Qt::ToolTipRole);
+    }
     m_remote = new QComboBox;
     m_remote->addItem(tr("ideal remote"), QString());
     m_remoteAccuracy = new QDoubleSpinBox;

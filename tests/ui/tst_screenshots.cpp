@@ -193,6 +193,18 @@ void TestScreenshots::screenshots()
     explorer->setLogX(true);
     shoot(QStringLiteral("threshold-explorer"));
 
+    // HI with the fitted logistic-regression decision module.
+    request.policy = ui::ExplorerRequest::Policy::Hi;
+    request.formats = {"int4"};
+    request.decision = "lr";
+    request.link = "wifi";
+    explorer->setup()->setRequest(request);
+    explorer->setup()->findChild<QPushButton *>(QStringLiteral("explorerCompute"))->click();
+    QVERIFY(test::waitForJobs(m_window->jobsDock()));
+    QVERIFY(explorer->data());
+    explorer->setTau(0, 0.8);
+    shoot(QStringLiteral("threshold-explorer-hi-lr"));
+
     // The whole window with the dock back, on the dataset.
     jobsDock->show();
     ws->tabs()->setCurrentWidget(results);

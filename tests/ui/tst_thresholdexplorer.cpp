@@ -12,10 +12,12 @@
 #include "units.h"
 #include "workspace.h"
 
+#include "policy/decisionrule.h"
 #include "policy/thresholdrule.h"
 #include "policy/thresholdsweep.h"
 
 #include <QChart>
+#include <QComboBox>
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QSlider>
@@ -44,8 +46,40 @@ private:
     QString m_model;
 };
 
+namespace {
+
+// A plugin's decision rule, registered as the plugin loader would: the squared max
+// probability, so that its confidences are known.
+class SquaredMaxRule : public policy::DecisionRule
+{
+    class Fitted : public policy::FittedDecision
+    {
+    public:
+        double confidence(const float *scores, int classes) const override
+        {
+            double best = 0;
+            for (int c = 0; c < classes; ++c)
+                best = std::max(best, double(scores[c]));
+            return best * best;
+        }
+        std::string describe() const override { return "p1 squared"; }
+    };
+
+public:
+    std::string name() const override { return "squaredmax"; }
+    std::string description() const override { return "max probability, squared"; }
+    std::shared_ptr<const policy::FittedDecision> fit(const std::vector<float> &, int,
+                                                      const std::vector<int> &) const override
+    {
+        return std::make_shared<Fitted>();
+    }
+};
+
+} // namespace
+
 void TestThresholdExplorer::initTestCase()
 {
+    policy::DecisionRuleRegistry::instance().add(std::make_shared<SquaredMaxRule>(), "test-plugin");
     test::isolateSettings("tst_thresholdexplorer");
     QVERIFY(m_dir.isValid());
     m_model = test::trainModel(m_dir.path(), "optdigits", "mlp", 3, "optdigits-mlp");
@@ -66,15 +100,26 @@ void TestThresholdExplorer::sliderShowsCoreMetrics_data()
 {
     QTest::addColumn<int>("policy");
     QTest::addColumn<QString>("format");
-    QTest::newRow("ari int4 → fp32") << int(ui::ExplorerRequest::Policy::Ari) << "int4";
-    QTest::newRow("ari int2 → fp32") << int(ui::ExplorerRequest::Policy::Ari) << "int2";
-    QTest::newRow("hi int8, ideal remote") << int(ui::ExplorerRequest::Policy::Hi) << "int8";
+    QTest::addColumn<QString>("decision");
+    const int ari = int(ui::ExplorerRequest::Policy::Ari);
+    const int hi = int(ui::ExplorerRequest::Policy::Hi);
+    QTest::newRow("ari int4 → fp32") << ari << "int4"
+                                     << "margin";
+    QTest::newRow("ari int2 → fp32") << ari << "int2"
+                                     << "margin";
+    QTest::newRow("hi int8, ideal remote") << hi << "int8"
+                                           << "margin";
+    QTest::newRow("hi int4, logistic regression") << hi << "int4"
+                                                  << "lr";
+    QTest::newRow("hi int4, a plugin's rule") << hi << "int4"
+                                              << "squaredmax";
 }
 
 void TestThresholdExplorer::sliderShowsCoreMetrics()
 {
     QFETCH(int, policy);
     QFETCH(QString, format);
+    QFETCH(QString, decision);
     ui::MainWindow window;
     window.resize(1280, 800);
     window.openProject(m_dir.path());
@@ -83,11 +128,39 @@ void TestThresholdExplorer::sliderShowsCoreMetrics()
     request.policy = ui::ExplorerRequest::Policy(policy);
     request.modelPath = m_model.toStdString();
     request.formats = {format.toStdString()};
+    request.decision = decision.toStdString();
     request.device = "asic45";
     request.link = "wifi";
     ui::ThresholdExplorer *explorer = compute(window, request);
     QVERIFY(explorer);
     const ui::ExplorerData &data = *explorer->data();
+    if (request.policy == ui::ExplorerRequest::Policy::Hi) {
+        // The setup offers every decision module, the plugins' too, and the one chosen is
+        // fitted on the calibration split.
+        auto *box = explorer->setup()->findChild<QComboBox *>(QStringLiteral("explorerDecision"));
+        QVERIFY(box);
+        for (const char *name : {"margin", "maxprob", "entropy", "lr", "squaredmax"})
+            QVERIFY2(box->findData(QString::fromLatin1(name)) >= 0, name);
+        QCOMPARE(box->currentData().toString(), decision);
+        QVERIFY(data.hiDecision);
+        QCOMPARE(QString::fromStdString(data.hiDecision->name()), decision);
+        const policy::TierOutputs &cal = data.calibration[0];
+        const std::vector<double> got = data.hiDecision->confidence(cal, data.calibrationLabels);
+        if (decision == QLatin1String("lr")) {
+            const policy::DecisionModule want
+                = policy::DecisionModule::fitLogistic(cal, data.calibrationLabels);
+            QVERIFY(got == want.confidence(cal, data.calibrationLabels));
+            QVERIFY(QString::fromStdString(data.confidenceName()).contains("logistic"));
+        } else if (decision == QLatin1String("squaredmax")) {
+            for (size_t i = 0; i < got.size(); i += 97) {
+                double p1 = 0;
+                for (int c = 0; c < cal.classes; ++c)
+                    p1 = std::max(p1, double(cal.scores[i * size_t(cal.classes) + size_t(c)]));
+                QCOMPARE(got[i], p1 * p1);
+            }
+            QVERIFY(QString::fromStdString(data.confidenceName()).contains("p1 squared"));
+        }
+    }
     QCOMPARE(int(data.testLabels.size()), 1797); // optdigits' test file
     QCOMPARE(explorer->sliderCount(), 1);
     QCOMPARE(explorer->curvePointCount(), 501);
