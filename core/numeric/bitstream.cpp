@@ -109,8 +109,9 @@ uint32_t StreamSource::value(uint32_t offset, int64_t t) const
 
 namespace {
 
-// Bit j of word t / 64 is (seq[t + j] ^ shift) < c, for lengths that are multiples of 64:
-// this loop on the portable path; AVX2 and AVX-512 BW compare 16 and 32 values at once.
+// Bit j of word t / 64 is (seq[t + j] ^ shift) < c, for lengths that are multiples of 64
+// and c <= 0xFFFF: this loop on the portable path; AVX2 and AVX-512 BW compare 16 and 32
+// values at once.
 __attribute__((always_inline)) inline void generateWords(const uint16_t *seq, uint16_t shift,
                                                          uint32_t c, int64_t length,
                                                          uint64_t *words)
@@ -146,12 +147,6 @@ FRONTIER_TARGET_AVX2 inline uint32_t belowAvx2(const uint16_t *p, __m256i flip, 
 FRONTIER_TARGET_AVX2 void generateAvx2(const uint16_t *seq, uint16_t shift, uint32_t c,
                                        int64_t length, uint64_t *words)
 {
-    if (c > 0xFFFF) {
-        // Every 16-bit value is below c.
-        for (int64_t t = 0; t < length; t += 64)
-            words[t / 64] = ~uint64_t(0);
-        return;
-    }
     const __m256i flip = _mm256_set1_epi16(short(shift ^ 0x8000));
     const __m256i threshold = _mm256_set1_epi16(short(c ^ 0x8000));
     for (int64_t t = 0; t < length; t += 64) {
@@ -163,11 +158,6 @@ FRONTIER_TARGET_AVX2 void generateAvx2(const uint16_t *seq, uint16_t shift, uint
 FRONTIER_TARGET_AVX512 void generateAvx512(const uint16_t *seq, uint16_t shift, uint32_t c,
                                            int64_t length, uint64_t *words)
 {
-    if (c > 0xFFFF) {
-        for (int64_t t = 0; t < length; t += 64)
-            words[t / 64] = ~uint64_t(0);
-        return;
-    }
     const __m512i threshold = _mm512_set1_epi16(short(c));
     const __m512i xorShift = _mm512_set1_epi16(short(shift));
     for (int64_t t = 0; t < length; t += 64) {
@@ -192,6 +182,12 @@ void StreamSource::generate(uint32_t offset, uint32_t c, uint64_t *words) const
         for (int64_t t = 0; t < length; ++t)
             w |= uint64_t((seq[t] ^ shift) < c) << t;
         words[0] = w;
+        return;
+    }
+    if (c > 0xFFFF) {
+        // Every 16-bit value is below c (the vector paths compare 16-bit lanes).
+        for (int64_t t = 0; t < length; t += 64)
+            words[t / 64] = ~uint64_t(0);
         return;
     }
     if (cpu::activeIsa() == cpu::Isa::Avx512)

@@ -123,6 +123,35 @@ void copy(float *dst, const float *src, int64_t n)
     copyRow(dst, src, n);
 }
 
+namespace {
+
+// Row (c, ki, kj) of one sample's im2col, the oh · ow values of its output pixels read
+// from `plane` (channel c), `pad` outside the input.
+void unfoldRow(const Window &g, const float *plane, int ki, int kj, float pad, float *dst)
+{
+    const int xLo = clampInt(ceilDivInt(g.pl - kj, g.sw), 0, g.ow);
+    const int xHi = clampInt(floorDivInt(g.w - 1 + g.pl - kj, g.sw) + 1, xLo, g.ow);
+    const int shift = kj - g.pl;
+    for (int oy = 0; oy < g.oh; ++oy, dst += g.ow) {
+        const int iy = oy * g.sh - g.pt + ki;
+        if (iy < 0 || iy >= g.h) {
+            fillRow(dst, g.ow, pad);
+            continue;
+        }
+        const float *src = plane + int64_t(iy) * g.w;
+        fillRow(dst, xLo, pad);
+        if (g.sw == 1) {
+            copyRow(dst + xLo, src + xLo + shift, xHi - xLo);
+        } else {
+            for (int ox = xLo; ox < xHi; ++ox)
+                dst[ox] = src[ox * g.sw + shift];
+        }
+        fillRow(dst + xHi, g.ow - xHi, pad);
+    }
+}
+
+} // namespace
+
 void im2col(const Window &g, const float *in, int count, float *col, int64_t ld)
 {
     const int64_t p = int64_t(g.oh) * g.ow;
@@ -131,29 +160,9 @@ void im2col(const Window &g, const float *in, int count, float *col, int64_t ld)
         for (int ki = 0; ki < g.kh; ++ki) {
             for (int kj = 0; kj < g.kw; ++kj) {
                 float *row = col + ((int64_t(c) * g.kh + ki) * g.kw + kj) * ld;
-                const int xLo = clampInt(ceilDivInt(g.pl - kj, g.sw), 0, g.ow);
-                const int xHi = clampInt(floorDivInt(g.w - 1 + g.pl - kj, g.sw) + 1, xLo, g.ow);
-                const int shift = kj - g.pl;
-                for (int s = 0; s < count; ++s) {
-                    const float *plane = in + s * sampleSize + int64_t(c) * g.h * g.w;
-                    float *dst = row + s * p;
-                    for (int oy = 0; oy < g.oh; ++oy, dst += g.ow) {
-                        const int iy = oy * g.sh - g.pt + ki;
-                        if (iy < 0 || iy >= g.h) {
-                            fillRow(dst, g.ow, 0.0f);
-                            continue;
-                        }
-                        const float *src = plane + int64_t(iy) * g.w;
-                        fillRow(dst, xLo, 0.0f);
-                        if (g.sw == 1) {
-                            copyRow(dst + xLo, src + xLo + shift, xHi - xLo);
-                        } else {
-                            for (int ox = xLo; ox < xHi; ++ox)
-                                dst[ox] = src[ox * g.sw + shift];
-                        }
-                        fillRow(dst + xHi, g.ow - xHi, 0.0f);
-                    }
-                }
+                for (int s = 0; s < count; ++s)
+                    unfoldRow(g, in + s * sampleSize + int64_t(c) * g.h * g.w, ki, kj, 0.0f,
+                              row + s * p);
             }
         }
     }
@@ -166,27 +175,7 @@ void im2colRows(const Window &g, const float *in, float *col, int64_t ld, float 
         const int kj = int(r % g.kw);
         const int ki = int((r / g.kw) % g.kh);
         const int c = int(r / (int64_t(g.kw) * g.kh));
-        const float *plane = in + int64_t(c) * g.h * g.w;
-        float *dst = col + (r - rowBegin) * ld;
-        const int xLo = clampInt(ceilDivInt(g.pl - kj, g.sw), 0, g.ow);
-        const int xHi = clampInt(floorDivInt(g.w - 1 + g.pl - kj, g.sw) + 1, xLo, g.ow);
-        const int shift = kj - g.pl;
-        for (int oy = 0; oy < g.oh; ++oy, dst += g.ow) {
-            const int iy = oy * g.sh - g.pt + ki;
-            if (iy < 0 || iy >= g.h) {
-                fillRow(dst, g.ow, pad);
-                continue;
-            }
-            const float *src = plane + int64_t(iy) * g.w;
-            fillRow(dst, xLo, pad);
-            if (g.sw == 1) {
-                copyRow(dst + xLo, src + xLo + shift, xHi - xLo);
-            } else {
-                for (int ox = xLo; ox < xHi; ++ox)
-                    dst[ox] = src[ox * g.sw + shift];
-            }
-            fillRow(dst + xHi, g.ow - xHi, pad);
-        }
+        unfoldRow(g, in + int64_t(c) * g.h * g.w, ki, kj, pad, col + (r - rowBegin) * ld);
     }
 }
 
