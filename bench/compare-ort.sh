@@ -3,7 +3,7 @@
 # CPU execution provider) on the same .onnx files, measured in one run.
 #
 #   bench/compare-ort.sh [--frontier PATH] [--rounds N] [--seconds S] [--batch B]
-#                        [--threads T] [--json] [MODEL.onnx...]
+#                        [--threads T] [--cpu-mask avx2|portable] [--json] [MODEL.onnx...]
 #
 # Defaults: the MLP (784-256-128-10) and LeNet-5 fixtures of tests/model/onnx/fixtures,
 # batch 256, 2 threads, 5 rounds of 1 s per measurement, frontier from $FRONTIER or
@@ -13,6 +13,11 @@
 # the per-round ratio (ours / ORT; >= 1 means Frontier is faster), then the best round of
 # each engine and their ratio (on a shared machine the best round is the one least
 # disturbed by other processes). ORT's GFLOP/s use the MAC count frontier reports.
+#
+# --cpu-mask avx2 runs both engines with the AVX-512 (and AMX) CPUID bits hidden, through
+# build/lib/libfrontier_cpuidmask.so (tests/isa/cpuidmask.cpp; needs CPUID faulting, as
+# on Intel CPUs and KVM guests that pass it on), so that an AVX-512 host measures both
+# engines' AVX2 kernels as an AVX2-only machine would pick them; portable hides AVX too.
 #
 # onnxruntime-node (version pinned in bench/ort/package-lock.json) is installed on
 # demand with npm into bench/ort/node_modules. Needs node >= 18 and npm.
@@ -26,6 +31,7 @@ seconds=1
 batch=256
 threads=2
 json=0
+mask=
 models=()
 
 die() {
@@ -40,8 +46,9 @@ while (($#)); do
     --seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
     --batch) batch=${2:?--batch needs a number}; shift 2 ;;
     --threads) threads=${2:?--threads needs a number}; shift 2 ;;
+    --cpu-mask) mask=${2:?--cpu-mask needs avx2 or portable}; shift 2 ;;
     --json) json=1; shift ;;
-    -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) models+=("$1"); shift ;;
     esac
@@ -54,6 +61,16 @@ command -v node >/dev/null || die "node is not installed"
 for m in "${models[@]}"; do
     [[ -f $m ]] || die "no such model: $m"
 done
+# The environment of the two measured commands (empty unless --cpu-mask).
+measured_env=()
+if [[ -n $mask ]]; then
+    [[ $mask == avx2 || $mask == portable ]] || die "--cpu-mask: expected avx2 or portable, not $mask"
+    masklib=${FRONTIER_CPUIDMASK:-$(dirname "$frontier")/../lib/libfrontier_cpuidmask.so}
+    [[ -f $masklib ]] || die "no CPUID mask library at $masklib (build target frontier_cpuidmask)"
+    measured_env=(env FRONTIER_CPUID_MASK="$mask" LD_PRELOAD="$(realpath "$masklib")")
+    "${measured_env[@]}" "$frontier" --version >/dev/null ||
+        die "--cpu-mask $mask does not work on this machine (see the message above)"
+fi
 
 if [[ ! -d $here/ort/node_modules/onnxruntime-node ]]; then
     command -v npm >/dev/null || die "npm is not installed"
@@ -68,7 +85,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((r = 1; r <= rounds; ++r)); do
     for m in "${models[@]}"; do
         echo "compare-ort.sh: round $r/$rounds, $(basename "$m")" >&2
-        "$frontier" bench --model "$m" --threads "$threads" --batch "$batch" \
+        "${measured_env[@]}" "$frontier" bench --model "$m" --threads "$threads" --batch "$batch" \
             --seconds "$seconds" --json |
             node -e '
                 const o = JSON.parse(require("fs").readFileSync(0, "utf8"));
@@ -76,7 +93,7 @@ for ((r = 1; r <= rounds; ++r)); do
                 console.log(JSON.stringify({ model: process.argv[1], round: +process.argv[2],
                     engine: "frontier", samples_per_s: r.samples_per_s, gflops: r.gflops }));
             ' "$m" "$r" >>"$measurements"
-        node "$here/ort/run.mjs" --threads "$threads" --batch "$batch" --seconds "$seconds" \
+        "${measured_env[@]}" node "$here/ort/run.mjs" --threads "$threads" --batch "$batch" --seconds "$seconds" \
             --json "$m" |
             node -e '
                 const o = JSON.parse(require("fs").readFileSync(0, "utf8"));
@@ -89,6 +106,7 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+[[ -z $mask ]] || cpu="$cpu, CPUID masked to $mask"
 node -e '
     const fs = require("fs");
     const [file, json, batch, threads, cpu, loadBefore, loadAfter] = process.argv.slice(1);
