@@ -264,7 +264,8 @@ void TestIsaParity::sgemm_data()
     QTest::addColumn<bool>("singleChain");
     const int shapes[][3]
         = {{1, 1, 1},     {5, 7, 3},     {13, 45, 37},  {64, 256, 784}, {7, 33, 128},
-           {12, 32, 129}, {6, 100, 150}, {64, 10, 128}, {3, 17, 1000},  {70, 40, 257}};
+           {12, 32, 129}, {6, 100, 150}, {64, 10, 128}, {3, 17, 1000},  {70, 40, 257},
+           {9, 48, 385},  {25, 64, 1537}, {13, 20, 640}};
     for (const auto &s : shapes) {
         for (bool packed : {false, true}) {
             for (bool chain : {false, true}) {
