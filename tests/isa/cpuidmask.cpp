@@ -1,7 +1,7 @@
 // A preloadable library that makes this process see a CPU with fewer instruction sets than
 // the one it runs on, so that an AVX-512 host can stand in for an AVX2-only (or a pre-AVX2)
 // machine: for Frontier's own dispatch (tests/isa/CMakeLists.txt) and for another engine
-// measured beside it (bench/isa-mask.sh, ONNX Runtime's MLAS).
+// measured beside it (bench/compare-ort.sh --cpu-mask, ONNX Runtime's MLAS).
 //
 //   FRONTIER_CPUID_MASK=avx2|portable LD_PRELOAD=libfrontier_cpuidmask.so COMMAND...
 //
