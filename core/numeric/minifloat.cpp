@@ -7,7 +7,13 @@
 #include <cstdint>
 #include <limits>
 
+#include <emmintrin.h>
+
 namespace frontier::numeric {
+
+namespace {
+constexpr float kInfinity = std::numeric_limits<float>::infinity();
+} // namespace
 
 // Implementation notes. For E <= 8 and M <= 23 every value of the target format is a
 // float32, and every float32 or finite double input scales by a power of two without
@@ -51,10 +57,12 @@ float Minifloat::round(float x) const
     int shift = 23 - m_m + (binade < m_emin ? m_emin - binade : 0);
     if (e == 0)
         shift = 23 - m_m + (m_emin + 126);
-    if (shift <= 0)
-        return x; // e8m23: nothing to drop (and finite values cannot overflow)
     float out;
-    if (shift >= 25) {
+    if (shift <= 0) {
+        out = std::bit_cast<float>(a); // M = 23 in a normal binade: nothing to drop
+        if (a > uint32_t(m_maxBits))   // E < 8 only: above the format's range
+            out = m_saturate ? m_max : std::numeric_limits<float>::infinity();
+    } else if (shift >= 25) {
         out = 0.0f; // below half the smallest subnormal
     } else {
         const uint32_t r = (sig + (1u << (shift - 1)) - 1u + ((sig >> shift) & 1u)) >> shift;
@@ -74,6 +82,54 @@ float Minifloat::round(float x) const
             out = m_saturate ? m_max : std::numeric_limits<float>::infinity();
     }
     return std::bit_cast<float>(std::bit_cast<uint32_t>(out) | sign);
+}
+
+// The block form, on the same bits by another route, so that no lane needs a shift of its
+// own (SSE2 has none). Magnitudes in a normal binade of the format (|x| >= 2^emin) drop
+// the same 23 - M low bits: round half to even by an integer add on the float32 bits,
+// whose carry moves into the exponent as the value moves up a binade. Below 2^emin the
+// spacing is the fixed 2^(emin - M): (|x| + C) - C with C = 2^(emin - M + 23), whose
+// float32 spacing that is, rounds |x| once, half to even (two float32 operations in the
+// default rounding mode; C + |x| < 2C, so the sum stays in C's binade). Then the overflow
+// of round(), NaN quietened as roundDouble() leaves it, and the sign put back.
+// tst_quantizers compares both forms on random bit patterns and on every boundary.
+void Minifloat::round(const float *in, float *out, size_t count) const
+{
+    const int drop = 23 - m_m;
+    const __m128i signMask = _mm_set1_epi32(int(0x80000000u));
+    // Half an ulp less one, plus the kept significand's last bit (ties to even): bit
+    // `drop` of the bits, except for M = 0, where the kept bit is the implicit one.
+    const __m128i half
+        = _mm_set1_epi32(drop > 0 ? int((1u << (drop - 1)) - 1u + (drop == 23 ? 1u : 0u)) : 0);
+    const __m128i lsb = _mm_set1_epi32(drop > 0 && drop < 23 ? 1 : 0);
+    const __m128i keep = _mm_set1_epi32(int(~((uint32_t(1) << drop) - 1u)));
+    const __m128i dropCount = _mm_cvtsi32_si128(drop);
+    const __m128i normalMin = _mm_set1_epi32((m_emin + 127) << 23);
+    const __m128i maxBits = _mm_set1_epi32(m_maxBits);
+    const __m128i overflow
+        = _mm_set1_epi32(m_saturate ? m_maxBits : int(std::bit_cast<uint32_t>(kInfinity)));
+    const __m128i infBits = _mm_set1_epi32(int(std::bit_cast<uint32_t>(kInfinity)));
+    const __m128i quietBit = _mm_set1_epi32(0x00400000);
+    const __m128 magic = _mm_castsi128_ps(_mm_set1_epi32((m_emin - m_m + 23 + 127) << 23));
+    auto select = [](__m128i mask, __m128i yes, __m128i no) {
+        return _mm_or_si128(_mm_and_si128(mask, yes), _mm_andnot_si128(mask, no));
+    };
+    size_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        const __m128i u = _mm_loadu_si128(reinterpret_cast<const __m128i *>(in + i));
+        const __m128i sign = _mm_and_si128(u, signMask);
+        const __m128i a = _mm_xor_si128(u, sign);
+        const __m128i bias = _mm_add_epi32(half, _mm_and_si128(_mm_srl_epi32(a, dropCount), lsb));
+        __m128i r = _mm_and_si128(_mm_add_epi32(a, bias), keep);
+        const __m128 af = _mm_castsi128_ps(a);
+        const __m128i sub = _mm_castps_si128(_mm_sub_ps(_mm_add_ps(af, magic), magic));
+        r = select(_mm_cmplt_epi32(a, normalMin), sub, r);
+        r = select(_mm_cmpgt_epi32(r, maxBits), overflow, r);
+        r = select(_mm_cmpgt_epi32(a, infBits), _mm_or_si128(a, quietBit), r);
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(out + i), _mm_or_si128(r, sign));
+    }
+    for (; i < count; ++i)
+        out[i] = round(in[i]);
 }
 
 Minifloat Minifloat::fromSpec(const FormatSpec &spec)

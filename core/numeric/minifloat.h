@@ -2,6 +2,8 @@
 
 #include "formatspec.h"
 
+#include <cstddef>
+
 namespace frontier::numeric {
 
 // Rounding of float32/float64 values to a minifloat e<E>m<M> (E = 2..8, M = 0..23), the
@@ -24,6 +26,9 @@ public:
 
     // float32 input: integer operations on the bits (the hot path of the kernels).
     float round(float x) const;
+    // round() of count values, in[i] -> out[i] (in == out allowed): the same bits, four
+    // lanes at a time with SSE2 (the kernels' activations and outputs).
+    void round(const float *in, float *out, size_t count) const;
     // Rounds a double in one step (used for the exact products and sums of :acc mode).
     float roundDouble(double x) const;
 

@@ -34,6 +34,14 @@ float MinifloatKernel::roundValue(float x) const
     return m_custom ? m_custom->round(x) : m_format.round(x);
 }
 
+void MinifloatKernel::roundMany(const float *in, float *out, size_t count) const
+{
+    if (m_custom)
+        m_custom->roundMany(in, out, count);
+    else
+        m_format.round(in, out, count);
+}
+
 std::string MinifloatKernel::describe() const
 {
     return m_name
@@ -79,12 +87,7 @@ void MinifloatKernel::forward(const model::Tensor &in, model::Tensor &out, Kerne
     const int n = in.n;
     const int64_t total = int64_t(n) * m_g.inSize;
     s.f0.resize(size_t(total));
-    if (m_custom) {
-        m_custom->roundMany(in.data.data(), s.f0.data(), size_t(total));
-    } else {
-        for (int64_t i = 0; i < total; ++i)
-            s.f0[size_t(i)] = m_format.round(in.data[size_t(i)]);
-    }
+    roundMany(in.data.data(), s.f0.data(), size_t(total));
     const int64_t k = m_g.k;
     if (!m_g.conv) {
         const int u = m_g.outputs;
@@ -94,20 +97,12 @@ void MinifloatKernel::forward(const model::Tensor &in, model::Tensor &out, Kerne
             return;
         }
         orderedGemmPacked(n, s.f0.data(), k, m_packed, y, u);
-        if (m_custom) { // the same float32 add, then one batch of roundings
-            for (int i = 0; i < n; ++i) {
-                for (int c = 0; c < u; ++c)
-                    y[int64_t(i) * u + c] += m_bias[size_t(c)];
-            }
-            m_custom->roundMany(y, y, size_t(n) * size_t(u));
-            return;
-        }
+        // addBias() of float32 accumulation: the float32 add, then one batch of roundings.
         for (int i = 0; i < n; ++i) {
-            for (int c = 0; c < u; ++c) {
-                float &v = y[int64_t(i) * u + c];
-                v = addBias(v, c);
-            }
+            for (int c = 0; c < u; ++c)
+                y[int64_t(i) * u + c] += m_bias[size_t(c)];
         }
+        roundMany(y, y, size_t(n) * size_t(u));
         return;
     }
     const int64_t p = m_g.pixels;
@@ -127,18 +122,18 @@ void MinifloatKernel::forward(const model::Tensor &in, model::Tensor &out, Kerne
             } else {
                 orderedGemm(fg, p, k, m_weights.data() + int64_t(c0) * k, k, s.f1.data(), p, y, p);
             }
-            if (m_custom) {
+            if (m_accumulateInFormat) {
                 for (int f = 0; f < fg; ++f) {
                     for (int64_t j = 0; j < p; ++j)
-                        y[f * p + j] += m_bias[size_t(c0 + f)];
+                        y[f * p + j] = addBias(y[f * p + j], c0 + f);
                 }
-                m_custom->roundMany(y, y, size_t(fg) * size_t(p));
                 continue;
             }
             for (int f = 0; f < fg; ++f) {
                 for (int64_t j = 0; j < p; ++j)
-                    y[f * p + j] = addBias(y[f * p + j], c0 + f);
+                    y[f * p + j] += m_bias[size_t(c0 + f)];
             }
+            roundMany(y, y, size_t(fg) * size_t(p));
         }
     }
 }

@@ -31,6 +31,7 @@ public:
 
 private:
     float roundValue(float x) const;
+    void roundMany(const float *in, float *out, size_t count) const;
     float addBias(float acc, int channel) const;
     float dot(const float *x, int64_t stride, const float *w, int64_t k) const;
     void sequentialDense(const float *xr, int n, float *out) const;

@@ -551,12 +551,18 @@ void TestIsaParity::streamsAndPopcounts()
         Random rng(31);
         for (int rows : {1, 3, 4, 5, 9}) {
             for (int cols : {1, 2, 4, 7}) {
-                for (int words : {1, 4, 9, 70, 1030}) {
+                // words < 0: |words| words of rows that disagree in every bit but the
+                // first row's last (the largest byte counts the AVX2 sums hold).
+                for (int words : {1, 4, 9, 70, 1030, -130, -1030}) {
+                    const bool opposite = words < 0;
+                    words = opposite ? -words : words;
                     std::vector<uint64_t> a(size_t(rows * words)), b(size_t(cols * words));
                     for (uint64_t &w : a)
-                        w = rng.next();
+                        w = opposite ? ~uint64_t(0) : rng.next();
                     for (uint64_t &w : b)
-                        w = rng.next();
+                        w = opposite ? 0 : rng.next();
+                    if (opposite)
+                        a[size_t(words - 1)] ^= uint64_t(1) << 63;
                     std::vector<int64_t> out(size_t(rows * cols), -1);
                     numeric::xorPopcount(rows, cols, words, a.data(), words, b.data(), words,
                                          out.data(), cols);

@@ -81,6 +81,8 @@ private Q_SLOTS:
     void fp16AgainstCompiler();
     void bf16AgainstBitTrick();
     void floatPathMatchesDoublePath_data();
+    void blockRoundMatchesRound_data();
+    void blockRoundMatchesRound();
     void floatPathMatchesDoublePath();
 
     void calibrationMethods();
@@ -605,6 +607,11 @@ void TestQuantizers::minifloat_data()
     QTest::newRow("e2m0 1.5 -> 2 (even)") << "e2m0" << 1.5f << 2.0f;
     QTest::newRow("e2m0 overflow") << "e2m0" << 5.0f << 2.0f;
     QTest::newRow("e8m23 = fp32") << "e8m23" << 1.2345678f << 1.2345678f;
+    // M = 23 with fewer exponent bits: nothing to round, but the range still ends.
+    QTest::newRow("e5m23 in range") << "e5m23" << 1.2345678f << 1.2345678f;
+    QTest::newRow("e5m23 overflow saturates")
+        << "e5m23" << 1e10f << float(std::ldexp(2.0 - std::ldexp(1.0, -23), 15));
+    QTest::newRow("e5m23 overflow :inf") << "e5m23:inf" << 1e10f << kInf;
 }
 
 void TestQuantizers::minifloat()
@@ -666,8 +673,9 @@ void TestQuantizers::bf16AgainstBitTrick()
 void TestQuantizers::floatPathMatchesDoublePath_data()
 {
     QTest::addColumn<QString>("format");
-    for (const char *f : {"fp16", "fp16:inf", "bf16", "fp8e4m3", "fp8e5m2", "fp8e5m2:inf", "e4m3",
-                          "e2m0", "e2m1", "e3m2:inf", "e6m9", "e7m16", "e8m22", "e8m23", "e5m0"})
+    for (const char *f :
+         {"fp16", "fp16:inf", "bf16", "fp8e4m3", "fp8e5m2", "fp8e5m2:inf", "e4m3", "e2m0", "e2m1",
+          "e3m2:inf", "e6m9", "e7m16", "e8m22", "e8m23", "e5m0", "e5m23", "e5m23:inf", "e8m0"})
         QTest::newRow(f) << QString::fromLatin1(f);
 }
 
@@ -687,6 +695,70 @@ void TestQuantizers::floatPathMatchesDoublePath()
         if (!sameFloat(m.round(x), m.roundDouble(double(x))))
             QFAIL(qPrintable(QStringLiteral("x = %1").arg(double(x), 0, 'g', 12)));
     }
+}
+
+void TestQuantizers::blockRoundMatchesRound_data()
+{
+    floatPathMatchesDoublePath_data();
+}
+
+// The kernels round whole tensors with Minifloat::round(in, out, count) (SSE2 lanes, its
+// own route to the bits); it must give round(x) for every x: random bit patterns, values
+// around the format's range, and every boundary: each format value, its neighbours one
+// float32 ulp away and the midpoints between format values (ties), zeros, infinities,
+// quiet and signalling NaN. Odd counts and offsets exercise the scalar tail.
+void TestQuantizers::blockRoundMatchesRound()
+{
+    QFETCH(QString, format);
+    const Minifloat m = Minifloat::fromSpec(numeric::parseFormat(format.toStdString()));
+    std::vector<float> x;
+    Random rng(14);
+    for (int i = 0; i < 400000; ++i) {
+        x.push_back(i % 2 ? std::bit_cast<float>(uint32_t(rng.next()))
+                          : float(std::ldexp(rng.uniform(-1.0, 1.0), int(rng.below(300)) - 150)));
+    }
+    // Walk the format's non-negative values upwards (at most 2^16 of them, then every
+    // 64th binade step) with their float32 neighbours and the midpoints between them.
+    const double tiny = double(m.minSubnormal());
+    double v = 0.0;
+    for (int i = 0; i < 65536 && v <= double(m.maxFinite()); ++i) {
+        const double spacing = v < tiny * std::ldexp(1.0, m.mantissaBits())
+                                   ? tiny
+                                   : std::ldexp(1.0, std::ilogb(v) - m.mantissaBits());
+        const double w = v + spacing;
+        const float fv = float(v), mid = float((v + w) / 2);
+        for (const float t : {fv, std::nextafter(fv, 0.0f), std::nextafter(fv, kInf), mid,
+                              std::nextafter(mid, 0.0f), std::nextafter(mid, kInf)}) {
+            x.push_back(t);
+            x.push_back(-t);
+        }
+        v = w;
+    }
+    for (const uint32_t bits :
+         {0x00000000u, 0x80000000u, 0x7F800000u, 0xFF800000u, 0x7FC00000u, 0xFFC00001u, 0x7F800001u,
+          0xFFA00000u, 0x00000001u, 0x007FFFFFu, 0x00800000u, 0x7F7FFFFFu})
+        x.push_back(std::bit_cast<float>(bits));
+    for (const size_t offset : {size_t(0), size_t(1), size_t(3)}) {
+        const size_t count = x.size() - offset - (offset == 1 ? 2 : 0);
+        std::vector<float> out(count);
+        m.round(x.data() + offset, out.data(), count);
+        for (size_t i = 0; i < count; ++i) {
+            const float want = m.round(x[offset + i]);
+            if (std::bit_cast<uint32_t>(out[i]) != std::bit_cast<uint32_t>(want)) {
+                QFAIL(qPrintable(
+                    QStringLiteral("x = %1 (bits %2): %3, round() gives %4")
+                        .arg(double(x[offset + i]), 0, 'g', 12)
+                        .arg(std::bit_cast<uint32_t>(x[offset + i]), 8, 16, QLatin1Char('0'))
+                        .arg(double(out[i]), 0, 'g', 12)
+                        .arg(double(want), 0, 'g', 12)));
+            }
+        }
+    }
+    // In place.
+    std::vector<float> y = x;
+    m.round(y.data(), y.data(), y.size());
+    for (size_t i = 0; i < y.size(); ++i)
+        QCOMPARE(std::bit_cast<uint32_t>(y[i]), std::bit_cast<uint32_t>(m.round(x[i])));
 }
 
 void TestQuantizers::calibrationMethods()
