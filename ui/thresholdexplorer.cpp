@@ -93,11 +93,13 @@ ThresholdExplorer::ThresholdExplorer(QWidget *parent)
     auto *ruleBox = new QGroupBox(tr("Threshold rules (calibration split)"));
     auto *ruleGrid = new QGridLayout(ruleBox);
     m_pdfQ = new QDoubleSpinBox;
+    m_pdfQ->setObjectName(QStringLiteral("rulePdfQ"));
     m_pdfQ->setRange(0.5, 0.9999);
     m_pdfQ->setDecimals(4);
     m_pdfQ->setSingleStep(0.01);
     m_pdfQ->setValue(0.99);
     m_fidelity = new QDoubleSpinBox;
+    m_fidelity->setObjectName(QStringLiteral("ruleFidelity"));
     m_fidelity->setRange(0.5, 1.0);
     m_fidelity->setDecimals(3);
     m_fidelity->setSingleStep(0.005);
@@ -298,6 +300,8 @@ void ThresholdExplorer::markStale()
     m_sliderGrid->addWidget(new QLabel(tr("Compute the outputs for the new configuration.")), 0, 0);
     for (QLabel *label : std::as_const(m_metricLabels))
         label->setText(QStringLiteral("–"));
+    m_pdfQ->setEnabled(true);
+    m_fidelity->setEnabled(true);
     m_rulesLabel->setText(tr("Compute the outputs to see the rules' thresholds."));
     QChart *chart = m_curveView->chart();
     for (QScatterSeries *s : m_ruleSeries) {
@@ -410,8 +414,14 @@ void ThresholdExplorer::activateStage(int stage)
                         .arg(r)
                         .arg(QString::fromStdString(m_rules[r].first).toHtmlEscaped())
                         .arg(m_rules[r].second, 0, 'f', 4);
-    m_rulesLabel->setText(ruleText.isEmpty() ? tr("Rules apply to ARI's margin thresholds.")
-                                             : ruleText.join(QStringLiteral("<br>")));
+    // The rules choose ARI's margin thresholds; other policies' thresholds are set on
+    // the sliders, so the rules' inputs are disabled there.
+    const bool rulesApply = !m_rules.empty();
+    m_pdfQ->setEnabled(rulesApply);
+    m_fidelity->setEnabled(rulesApply);
+    m_rulesLabel->setText(rulesApply ? ruleText.join(QStringLiteral("<br>"))
+                                     : tr("No rule applies to this policy: the rules (M, PDF q, "
+                                          "fidelity) choose ARI's margin thresholds."));
     rebuildCurve();
     updateShown();
 }

@@ -18,6 +18,8 @@
 
 #include <QChart>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QSlider>
@@ -197,7 +199,17 @@ void TestThresholdExplorer::sliderShowsCoreMetrics()
     explorer->setTau(0, 1.0);
     QVERIFY(explorer->shownMetrics().energy_pj > cheap);
 
-    if (request.policy == ui::ExplorerRequest::Policy::Ari) {
+    // The threshold rules' inputs are live for ARI only; elsewhere the box says why.
+    const bool ari = request.policy == ui::ExplorerRequest::Policy::Ari;
+    auto *pdfQ = explorer->findChild<QDoubleSpinBox *>(QStringLiteral("rulePdfQ"));
+    auto *fidelity = explorer->findChild<QDoubleSpinBox *>(QStringLiteral("ruleFidelity"));
+    auto *rulesLabel = explorer->findChild<QLabel *>(QStringLiteral("rulesLabel"));
+    QVERIFY(pdfQ && fidelity && rulesLabel);
+    QCOMPARE(pdfQ->isEnabled(), ari);
+    QCOMPARE(fidelity->isEnabled(), ari);
+    QCOMPARE(rulesLabel->text().startsWith(QStringLiteral("No rule applies")), !ari);
+
+    if (ari) {
         // The rules' τ are the core's, on the calibration split.
         QCOMPARE(int(explorer->rules().size()), 3);
         const policy::TierOutputs &cal = data.calibration[0];
