@@ -73,10 +73,10 @@ void xorPopcount(int64_t rows, int64_t cols, int64_t words, const uint64_t *a, i
                  const uint64_t *b, int64_t ldb, int64_t *out, int64_t ldo);
 
 // Bits per second one core can push through popcount in a tight loop of independent
-// popcounts on the active instruction-set path (that path's popcount limit: VPOPCNTDQ on
-// AVX-512, the faster of the nibble lookups and POPCNT on AVX2, the faster of
-// independent bit-twiddling popcounts and the kernel's row loop on the portable path), measured
-// over about `seconds`.
+// popcounts on the active instruction-set path, measured over about `seconds`: that
+// path's popcount limit. VPOPCNTDQ on AVX-512; on AVX2 the faster of the nibble lookups
+// and POPCNT; on the portable path the faster of independent bit-twiddling popcounts and
+// the kernel's own row loop.
 double popcountBitsPerSecond(double seconds);
 
 } // namespace frontier::numeric
