@@ -61,7 +61,7 @@ float Minifloat::round(float x) const
     if (shift <= 0) {
         out = std::bit_cast<float>(a); // M = 23 in a normal binade: nothing to drop
         if (a > uint32_t(m_maxBits))   // E < 8 only: above the format's range
-            out = m_saturate ? m_max : std::numeric_limits<float>::infinity();
+            out = m_saturate ? m_max : kInfinity;
     } else if (shift >= 25) {
         out = 0.0f; // below half the smallest subnormal
     } else {
@@ -79,7 +79,7 @@ float Minifloat::round(float x) const
         else
             out = float(r) * pow2(q + 64) * 0x1p-64f;
         if (std::bit_cast<uint32_t>(out) > uint32_t(m_maxBits))
-            out = m_saturate ? m_max : std::numeric_limits<float>::infinity();
+            out = m_saturate ? m_max : kInfinity;
     }
     return std::bit_cast<float>(std::bit_cast<uint32_t>(out) | sign);
 }
@@ -158,7 +158,7 @@ float Minifloat::roundDouble(double x) const
     const double r = std::nearbyint(a / quantum) * quantum;
     float out;
     if (r > double(m_max))
-        out = m_saturate ? m_max : std::numeric_limits<float>::infinity();
+        out = m_saturate ? m_max : kInfinity;
     else
         out = float(r);
     return std::signbit(x) ? -out : out;

@@ -9,7 +9,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
+#include <QSet>
 #include <QTemporaryDir>
 
 #include <sys/stat.h>
@@ -34,6 +36,7 @@ private Q_SLOTS:
     void corruptModelIsRejected();
     void importOnnx();
     void evalOnnxDumpsExporterOutputs();
+    void benchPopcountLimitPerPath();
 
 private:
     struct Run
@@ -498,6 +501,41 @@ void TestCli::evalOnnxDumpsExporterOutputs()
         norm = std::max(norm, double(std::abs(v)));
     for (size_t i = 0; i < ours.data.size(); ++i)
         QVERIFY(std::abs(double(ours.data[i]) - theirs.data[i]) <= 1e-5 * norm);
+}
+
+// bench --json with an sc variant on every path the CPU has: one popcount limit per path,
+// measured on that path (portable's is the slowest), and every sc row names a path that
+// has one.
+void TestCli::benchPopcountLimitPerPath()
+{
+    const Run r = frontier(
+        {QStringLiteral("bench"), QStringLiteral("--isa"), QStringLiteral("all"),
+         QStringLiteral("--seconds"), QStringLiteral("0.02"), QStringLiteral("--threads"),
+         QStringLiteral("1"), QStringLiteral("--batch"), QStringLiteral("16"),
+         QStringLiteral("--formats"), QStringLiteral("sc6"), QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject o = json(r);
+    QVERIFY(!o.contains(QStringLiteral("popcount_bits_per_s_per_core")));
+    QMap<QString, double> limits;
+    for (const QJsonValue &v : o.value(QStringLiteral("popcount_limit")).toArray()) {
+        const QJsonObject l = v.toObject();
+        QVERIFY(l.value(QStringLiteral("bits_per_s_per_core")).toDouble() > 0);
+        limits.insert(l.value(QStringLiteral("isa")).toString(),
+                      l.value(QStringLiteral("bits_per_s_per_core")).toDouble());
+    }
+    QSet<QString> paths;
+    for (const QJsonValue &v : o.value(QStringLiteral("results")).toArray()) {
+        const QJsonObject row = v.toObject();
+        paths.insert(row.value(QStringLiteral("isa")).toString());
+        if (row.value(QStringLiteral("format")).toString() == QLatin1String("sc6")) {
+            QVERIFY(row.value(QStringLiteral("bit_ops_per_s")).toDouble() > 0);
+            QVERIFY(limits.contains(row.value(QStringLiteral("isa")).toString()));
+        }
+    }
+    QCOMPARE(QSet<QString>(limits.keyBegin(), limits.keyEnd()), paths);
+    QVERIFY(paths.contains(QStringLiteral("portable")));
+    for (auto it = limits.cbegin(); it != limits.cend(); ++it)
+        QVERIFY2(it.value() >= limits.value(QStringLiteral("portable")), qPrintable(it.key()));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

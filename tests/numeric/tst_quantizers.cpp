@@ -717,8 +717,9 @@ void TestQuantizers::blockRoundMatchesRound()
         x.push_back(i % 2 ? std::bit_cast<float>(uint32_t(rng.next()))
                           : float(std::ldexp(rng.uniform(-1.0, 1.0), int(rng.below(300)) - 150)));
     }
-    // Walk the format's non-negative values upwards (at most 2^16 of them, then every
-    // 64th binade step) with their float32 neighbours and the midpoints between them.
+    // Walk the format's non-negative values upwards from 0 (the first 2^16 of them: all of
+    // an 8-bit or 16-bit format's) with their float32 neighbours and the midpoints between
+    // them.
     const double tiny = double(m.minSubnormal());
     double v = 0.0;
     for (int i = 0; i < 65536 && v <= double(m.maxFinite()); ++i) {
