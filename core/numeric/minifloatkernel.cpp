@@ -3,6 +3,7 @@
 #include "common/detmath.h"
 #include "common/error.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace frontier::numeric {
@@ -81,6 +82,34 @@ void MinifloatKernel::sequentialDense(const float *xr, int n, float *out) const
     }
 }
 
+// Samples per im2col block of forward(): enough for 512 columns when a map has fewer
+// than 64 pixels, the columns capped at 2^21 floats.
+int MinifloatKernel::convBlock(int n) const
+{
+    const int64_t p = m_g.pixels;
+    if (p >= 64)
+        return 1;
+    int64_t b = (512 + p - 1) / p;
+    b = std::min<int64_t>(b, std::max<int64_t>(1, (int64_t(1) << 21) / (m_g.groups * m_g.k * p)));
+    return int(std::max<int64_t>(1, std::min<int64_t>(b, n)));
+}
+
+// One sample of a convolution with :acc, output channel by channel.
+void MinifloatKernel::convInFormat(const float *x, std::vector<float> &col, float *y) const
+{
+    const int64_t p = m_g.pixels;
+    const int64_t k = m_g.k;
+    const int fg = m_g.outputsPerGroup();
+    col.resize(size_t(k * p));
+    for (int g = 0; g < m_g.groups; ++g) {
+        im2col(m_g, g, x, col.data(), 0.0f);
+        for (int c = g * fg; c < (g + 1) * fg; ++c) {
+            for (int64_t j = 0; j < p; ++j)
+                y[c * p + j] = addBias(dot(col.data() + j, p, m_weights.data() + c * k, k), c);
+        }
+    }
+}
+
 void MinifloatKernel::forward(const model::Tensor &in, model::Tensor &out, KernelScratch &s,
                               int64_t) const
 {
@@ -105,36 +134,44 @@ void MinifloatKernel::forward(const model::Tensor &in, model::Tensor &out, Kerne
         roundMany(y, y, size_t(n) * size_t(u));
         return;
     }
+    if (m_accumulateInFormat) {
+        for (int i = 0; i < n; ++i)
+            convInFormat(s.f0.data() + int64_t(i) * m_g.inSize, s.f1, out.sample(i));
+        return;
+    }
+    // float32 accumulation: the columns of a block of samples, one ordered GEMM per group
+    // and block (the chain of every element is the same whatever the block), then the bias
+    // and one batch of roundings. Maps of fewer than 64 pixels are batched over samples,
+    // as Conv2d batches them, to give the GEMM enough columns.
     const int64_t p = m_g.pixels;
     const int fg = m_g.outputsPerGroup();
-    s.f1.resize(size_t(k * p));
-    for (int i = 0; i < n; ++i) {
-        const float *x = s.f0.data() + int64_t(i) * m_g.inSize;
+    const int64_t rows = int64_t(m_g.groups) * k;
+    const int block = convBlock(n);
+    const int64_t ld = (int64_t(block) * p + 15) / 16 * 16;
+    s.f1.resize(size_t(rows * ld));
+    if (block > 1)
+        s.f2.resize(size_t(m_g.outSize()) * size_t(block));
+    for (int n0 = 0; n0 < n; n0 += block) {
+        const int count = std::min(block, n - n0);
+        const int64_t cols = int64_t(count) * p;
+        im2colSamples(m_g, s.f0.data() + int64_t(n0) * m_g.inSize, count, s.f1.data(), ld, s.ws.c);
+        // [outputs, cols]: the output sample itself for one sample, else a block to scatter.
+        float *y = block == 1 ? out.sample(n0) : s.f2.data();
         for (int g = 0; g < m_g.groups; ++g) {
-            im2col(m_g, g, x, s.f1.data(), 0.0f);
             const int c0 = g * fg;
-            float *y = out.sample(i) + int64_t(c0) * p;
-            if (m_accumulateInFormat) {
-                for (int f = 0; f < fg; ++f) {
-                    for (int64_t j = 0; j < p; ++j)
-                        y[f * p + j] = dot(s.f1.data() + j, p, m_weights.data() + (c0 + f) * k, k);
-                }
-            } else {
-                orderedGemm(fg, p, k, m_weights.data() + int64_t(c0) * k, k, s.f1.data(), p, y, p);
-            }
-            if (m_accumulateInFormat) {
-                for (int f = 0; f < fg; ++f) {
-                    for (int64_t j = 0; j < p; ++j)
-                        y[f * p + j] = addBias(y[f * p + j], c0 + f);
-                }
-                continue;
-            }
-            for (int f = 0; f < fg; ++f) {
-                for (int64_t j = 0; j < p; ++j)
-                    y[f * p + j] += m_bias[size_t(c0 + f)];
-            }
-            roundMany(y, y, size_t(fg) * size_t(p));
+            orderedGemm(fg, cols, k, m_weights.data() + int64_t(c0) * k, k,
+                        s.f1.data() + int64_t(g) * k * ld, ld, y + int64_t(c0) * cols, cols);
         }
+        for (int i = 0; i < count; ++i) {
+            float *dst = out.sample(n0 + i);
+            for (int c = 0; c < m_g.outputs; ++c) {
+                const float *src = y + int64_t(c) * cols + int64_t(i) * p;
+                const float b = m_bias[size_t(c)];
+                for (int64_t j = 0; j < p; ++j)
+                    dst[int64_t(c) * p + j] = src[j] + b;
+            }
+        }
+        roundMany(out.sample(n0), out.sample(n0), size_t(count) * size_t(m_g.outSize()));
     }
 }
 

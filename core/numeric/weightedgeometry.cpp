@@ -16,15 +16,35 @@ int attr(const model::Attributes &a, const char *key, size_t index, int fallback
     return int(v[index < v.size() ? index : v.size() - 1]);
 }
 
+model::convkernels::Window window(const WeightedGeometry &g)
+{
+    return {g.c, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pb, g.pr};
+}
+
 } // namespace
 
 void im2colRows(const WeightedGeometry &g, int group, const float *in, float *col, float pad,
                 int64_t rowBegin, int64_t rowEnd)
 {
-    const model::convkernels::Window win{g.c,  g.h,  g.w,  g.oh, g.ow, g.kh, g.kw,
-                                         g.sh, g.sw, g.pt, g.pl, 0,    0};
+    const model::convkernels::Window win = window(g);
     const float *planes = in + int64_t(group) * g.channelsPerGroup() * g.h * g.w;
     model::convkernels::table().im2colRows(win, planes, col, g.pixels, pad, rowBegin, rowEnd);
+}
+
+void im2colSamples(const WeightedGeometry &g, const float *in, int count, float *col, int64_t ld,
+                   std::vector<float> &padded)
+{
+    const model::convkernels::Window win = window(g);
+    const model::convkernels::Table &kernels = model::convkernels::table();
+    if (count == 1 && g.sw == 1) {
+        // The copy's borders must be zero: cleared for every sample (it is a fraction of
+        // the columns' size), not at all without padding, where it is unused.
+        if (g.pt || g.pl || g.pb || g.pr)
+            padded.assign(size_t(int64_t(g.c) * (g.h + g.pt + g.pb) * (g.w + g.pl + g.pr)), 0.0f);
+        kernels.im2colStride1(win, in, col, ld, padded.data());
+        return;
+    }
+    kernels.im2col(win, in, count, col, ld);
 }
 
 bool WeightedGeometry::isWeighted(const model::Layer &layer)
@@ -64,13 +84,13 @@ WeightedGeometry WeightedGeometry::of(const model::Layer &layer, const model::Sh
         const size_t pads = pad == a.end() ? 0 : pad->second.size();
         g.pt = attr(a, "pad", 0, 0);
         g.pl = pads == 4 ? attr(a, "pad", 1, 0) : attr(a, "pad", pads >= 2 ? 1 : 0, 0);
-        const int pb = pads == 4 ? attr(a, "pad", 2, 0) : g.pt;
-        const int pr = pads == 4 ? attr(a, "pad", 3, 0) : g.pl;
+        g.pb = pads == 4 ? attr(a, "pad", 2, 0) : g.pt;
+        g.pr = pads == 4 ? attr(a, "pad", 3, 0) : g.pl;
         if (g.groups < 1 || g.c % g.groups != 0 || g.outputs % g.groups != 0)
             throw Error(layer.where(), "groups do not divide channels and filters");
-        g.oh = (g.h + g.pt + pb - g.kh) / g.sh + 1;
-        g.ow = (g.w + g.pl + pr - g.kw) / g.sw + 1;
-        if (g.h + g.pt + pb < g.kh || g.w + g.pl + pr < g.kw || g.oh <= 0 || g.ow <= 0)
+        g.oh = (g.h + g.pt + g.pb - g.kh) / g.sh + 1;
+        g.ow = (g.w + g.pl + g.pr - g.kw) / g.sw + 1;
+        if (g.h + g.pt + g.pb < g.kh || g.w + g.pl + g.pr < g.kw || g.oh <= 0 || g.ow <= 0)
             throw Error(layer.where(),
                         "kernel does not fit the input " + model::shapeToString(input));
         g.pixels = int64_t(g.oh) * g.ow;

@@ -23,7 +23,7 @@ struct WeightedGeometry
     int64_t pixels = 1; // output positions per channel (oh * ow for conv)
     // conv only
     int c = 0, h = 0, w = 0, oh = 0, ow = 0;
-    int kh = 1, kw = 1, sh = 1, sw = 1, pt = 0, pl = 0;
+    int kh = 1, kw = 1, sh = 1, sw = 1, pt = 0, pl = 0, pb = 0, pr = 0;
 
     int outputsPerGroup() const { return outputs / groups; }
     int channelsPerGroup() const { return c / groups; }
@@ -91,6 +91,15 @@ void im2col(const WeightedGeometry &g, int group, const T *in, T *col, T pad)
 {
     im2colRows(g, group, in, col, pad, 0, g.k);
 }
+
+// im2col of `count` consecutive samples over all groups at once: col[groups · k,
+// count · pixels] (leading dimension ld), zeros in the padding; group g's rows begin at
+// row g · k, sample s's columns at s · pixels. The same values as im2col() of each sample
+// and group, moved by the active path's fp32 kernels (with count == 1 and a horizontal
+// stride of 1 through a zero-padded copy of the sample in `padded`, resized here).
+// Conv only; the reduced-precision kernels batch small maps with it as Conv2d does.
+void im2colSamples(const WeightedGeometry &g, const float *in, int count, float *col, int64_t ld,
+                   std::vector<float> &padded);
 
 // The input element that column `pixel`, row `row` of group `group` reads, or -1 for
 // padding (the naive kernels' direct indexing; same convention as im2col).
