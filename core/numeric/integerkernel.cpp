@@ -1,5 +1,8 @@
 #include "integerkernel.h"
 
+#include "saturatinggemm.h"
+
+#include "common/cpu.h"
 #include "common/error.h"
 #include "common/random.h"
 
@@ -106,6 +109,10 @@ IntegerKernel::IntegerKernel(const KernelSetup &setup)
     } else {
         m_path = Path::Saturating;
     }
+    // The integer GEMM's chains start from the bias (saturated: it may lie outside a
+    // narrow accumulator).
+    for (int c = 0; c < outputs; ++c)
+        m_start.push_back(m_acc.saturate(m_bias[size_t(c)]));
 
     // The VNNI int8 path for dense layers (see the header).
     if (m_path != Path::Saturating && Int8Weights::available() && f.activationBits <= 8
@@ -144,8 +151,8 @@ std::string IntegerKernel::describe() const
 {
     const char *path = m_vnni                    ? "int8 VNNI GEMM, exact"
                        : m_path == Path::Float32 ? "float32 GEMM, exact"
-                       : m_path == Path::Float64 ? "float64 GEMM, exact"
-                                                 : "int64 loop, saturating";
+                       : m_path == Path::Float64 ? "float64 or int64 GEMM, exact"
+                                                 : "int64 GEMM, saturating";
     return m_name + ": " + path + " (partial sums <= " + std::to_string((long long)m_bound) + ")";
 }
 
@@ -186,21 +193,18 @@ void IntegerKernel::finishRows(float *y, int rows, int64_t cols, int c0, bool pe
 void IntegerKernel::saturatingRows(const int32_t *b, int64_t cols, int c0, int c1,
                                    int64_t *acc) const
 {
-    const int64_t lo = m_acc.lo;
-    const int64_t hi = m_acc.hi;
-    for (int c = c0; c < c1; ++c) {
-        int64_t *row = acc + int64_t(c - c0) * cols;
-        const int64_t start = m_acc.saturate(m_bias[size_t(c)]);
-        for (int64_t j = 0; j < cols; ++j)
-            row[j] = start;
-        const int32_t *w = m_codes.data() + int64_t(c) * m_g.k;
-        for (int64_t i = 0; i < m_g.k; ++i) {
-            const int64_t wi = w[i];
-            const int32_t *x = b + i * cols;
-            for (int64_t j = 0; j < cols; ++j)
-                row[j] = std::min(std::max(row[j] + wi * x[j], lo), hi);
-        }
-    }
+    // Without saturation (Path::Float64 on the vector paths) the chains need no clamps.
+    const bool clamps = m_path == Path::Saturating;
+    saturatingGemm(c1 - c0, cols, m_g.k, m_codes.data() + int64_t(c0) * m_g.k, b, cols,
+                   m_start.data() + c0, clamps ? m_acc.lo : INT64_MIN,
+                   clamps ? m_acc.hi : INT64_MAX, acc, cols);
+}
+
+// Path::Float64 through the int64 GEMM rather than Eigen's float64 one: the same exact
+// sums, faster with the vector paths' 64-bit integer lanes; the portable path keeps Eigen.
+bool IntegerKernel::integerSums() const
+{
+    return m_path == Path::Saturating || cpu::activeIsa() != cpu::Isa::Portable;
 }
 
 void IntegerKernel::vnniDense(const float *xq, int n, float *out, KernelScratch &s) const
@@ -242,7 +246,7 @@ void IntegerKernel::gemmDense(const float *xq, int n, float *out, KernelScratch 
     if (m_path == Path::Float32) {
         orderedGemmPacked(n, xq, k, m_packed, out, u);
         finishRows(out, n, u, 0, false);
-    } else if (m_path == Path::Float64) {
+    } else if (!integerSums()) {
         s.d0.assign(xq, xq + int64_t(n) * k);
         s.d1.resize(size_t(int64_t(n) * u));
         const ConstMatrixMapD x(s.d0.data(), n, k);
@@ -309,7 +313,7 @@ void IntegerKernel::gemmConvSample(const float *xq, float *out, KernelScratch &s
         if (m_path == Path::Float32) {
             orderedGemm(fg, p, k, m_codesF.data() + int64_t(c0) * k, k, s.f1.data(), p, y, p);
             finishRows(y, fg, p, c0, true);
-        } else if (m_path == Path::Float64) {
+        } else if (!integerSums()) {
             s.d0.assign(s.f1.begin(), s.f1.end());
             s.d1.resize(size_t(fg * p));
             const ConstMatrixMapD w(m_codesD.data() + int64_t(c0) * k, fg, k);
