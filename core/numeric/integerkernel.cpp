@@ -190,12 +190,12 @@ void IntegerKernel::finishRows(float *y, int rows, int64_t cols, int c0, bool pe
 
 // rows c0..c1 of codes times b [k, cols] (int32 codes), saturating after every addition
 // in ascending k, bias first; acc [c1 - c0, cols].
-void IntegerKernel::saturatingRows(const int32_t *b, int64_t cols, int c0, int c1,
+void IntegerKernel::saturatingRows(const int32_t *b, int64_t cols, int64_t ldb, int c0, int c1,
                                    int64_t *acc) const
 {
     // Without saturation (Path::Float64 on the vector paths) the chains need no clamps.
     const bool clamps = m_path == Path::Saturating;
-    saturatingGemm(c1 - c0, cols, m_g.k, m_codes.data() + int64_t(c0) * m_g.k, b, cols,
+    saturatingGemm(c1 - c0, cols, m_g.k, m_codes.data() + int64_t(c0) * m_g.k, b, ldb,
                    m_start.data() + c0, clamps ? m_acc.lo : INT64_MIN,
                    clamps ? m_acc.hi : INT64_MAX, acc, cols);
 }
@@ -265,7 +265,7 @@ void IntegerKernel::gemmDense(const float *xq, int n, float *out, KernelScratch 
                 s.i0[size_t(j * n + i)] = int32_t(xq[int64_t(i) * k + j]);
         }
         s.l0.resize(size_t(int64_t(u) * n));
-        saturatingRows(s.i0.data(), n, 0, u, s.l0.data());
+        saturatingRows(s.i0.data(), n, n, 0, u, s.l0.data());
         for (int i = 0; i < n; ++i) {
             for (int c = 0; c < u; ++c)
                 out[int64_t(i) * u + c] = finish(double(s.l0[size_t(int64_t(c) * n + i)]), c);
@@ -273,67 +273,108 @@ void IntegerKernel::gemmDense(const float *xq, int n, float *out, KernelScratch 
     }
 }
 
-void IntegerKernel::gemmConvSample(const float *xq, float *out, KernelScratch &s) const
+// One sample through the VNNI int8 GEMM, group by group.
+void IntegerKernel::vnniConvSample(const float *xq, float *out, KernelScratch &s) const
 {
     const int64_t p = m_g.pixels;
     const int64_t k = m_g.k;
     const int fg = m_g.outputsPerGroup();
-    s.f1.resize(size_t((m_vnni ? 4 : k) * p));
+    s.f1.resize(size_t(4 * p));
     for (int g = 0; g < m_g.groups; ++g) {
         float *y = out + int64_t(g) * fg * p;
         const int c0 = g * fg;
-        if (m_vnni) {
-            // im2col four rows at a time straight into the packed u8 columns; padding
-            // (code 0 relative to zp) becomes zp - qmin like every other input.
-            s.columns.reset(int(k), p);
-            for (int64_t r = 0; r < k; r += 4) {
-                const int count = int(std::min<int64_t>(4, k - r));
-                im2colRows(m_g, g, xq, s.f1.data(), 0.0f, r, r + count);
-                s.columns.packRows(int(r / 4), s.f1.data(), count, m_in.zeroPoint - m_in.qmin);
-            }
-            s.i0.resize(size_t(fg * p));
-            const int64_t padded = (k + 3) / 4 * 4;
-            s.columns.multiply(fg, m_int8Rows.data() + int64_t(c0) * padded, s.i0.data(), p);
-            for (int f = 0; f < fg; ++f) {
-                const int64_t offset = m_offset[size_t(c0 + f)];
-                const float scale = m_scale[size_t(c0 + f)];
-                float *row = y + int64_t(f) * p;
-                const int32_t *acc = s.i0.data() + int64_t(f) * p;
-                for (int64_t j = 0; j < p; ++j)
-                    row[j] = float(int64_t(acc[j]) + offset) * scale;
-                if (m_quantizeOutput) {
-                    quantizeCodes(row, p, m_out, row);
-                    for (int64_t j = 0; j < p; ++j)
-                        row[j] = row[j] * m_out.scale;
-                }
-            }
-            continue;
+        // im2col four rows at a time straight into the packed u8 columns; padding
+        // (code 0 relative to zp) becomes zp - qmin like every other input.
+        s.columns.reset(int(k), p);
+        for (int64_t r = 0; r < k; r += 4) {
+            const int count = int(std::min<int64_t>(4, k - r));
+            im2colRows(m_g, g, xq, s.f1.data(), 0.0f, r, r + count);
+            s.columns.packRows(int(r / 4), s.f1.data(), count, m_in.zeroPoint - m_in.qmin);
         }
-        im2col(m_g, g, xq, s.f1.data(), 0.0f);
-        if (m_path == Path::Float32) {
-            orderedGemm(fg, p, k, m_codesF.data() + int64_t(c0) * k, k, s.f1.data(), p, y, p);
-            finishRows(y, fg, p, c0, true);
-        } else if (!integerSums()) {
-            s.d0.assign(s.f1.begin(), s.f1.end());
-            s.d1.resize(size_t(fg * p));
+        s.i0.resize(size_t(fg * p));
+        const int64_t padded = (k + 3) / 4 * 4;
+        s.columns.multiply(fg, m_int8Rows.data() + int64_t(c0) * padded, s.i0.data(), p);
+        for (int f = 0; f < fg; ++f) {
+            const int64_t offset = m_offset[size_t(c0 + f)];
+            const float scale = m_scale[size_t(c0 + f)];
+            float *row = y + int64_t(f) * p;
+            const int32_t *acc = s.i0.data() + int64_t(f) * p;
+            for (int64_t j = 0; j < p; ++j)
+                row[j] = float(int64_t(acc[j]) + offset) * scale;
+            if (m_quantizeOutput) {
+                quantizeCodes(row, p, m_out, row);
+                for (int64_t j = 0; j < p; ++j)
+                    row[j] = row[j] * m_out.scale;
+            }
+        }
+    }
+}
+
+// `count` consecutive samples: their columns (im2colSamples), one GEMM per group over all
+// of them, the output finished per channel, then scattered back to NCHW when count > 1.
+void IntegerKernel::gemmConvBlock(const float *xq, int count, float *out, KernelScratch &s) const
+{
+    const int64_t p = m_g.pixels;
+    const int64_t k = m_g.k;
+    const int fg = m_g.outputsPerGroup();
+    const int64_t cols = int64_t(count) * p;
+    const int64_t ld = (cols + 15) / 16 * 16;
+    const int64_t rows = int64_t(m_g.groups) * k;
+    s.f1.resize(size_t(rows * ld));
+    im2colSamples(m_g, xq, count, s.f1.data(), ld, s.ws.c);
+    float *y = out; // [outputs, cols]
+    if (count > 1) {
+        s.f2.resize(size_t(m_g.outSize()) * size_t(count));
+        y = s.f2.data();
+    }
+    if (m_path == Path::Float32) {
+        for (int g = 0; g < m_g.groups; ++g) {
+            const int c0 = g * fg;
+            orderedGemm(fg, cols, k, m_codesF.data() + int64_t(c0) * k, k,
+                        s.f1.data() + int64_t(g) * k * ld, ld, y + int64_t(c0) * cols, cols);
+            finishRows(y + int64_t(c0) * cols, fg, cols, c0, true);
+        }
+    } else if (!integerSums()) {
+        s.d0.assign(s.f1.begin(), s.f1.end());
+        s.d1.resize(size_t(int64_t(fg) * cols));
+        for (int g = 0; g < m_g.groups; ++g) {
+            const int c0 = g * fg;
             const ConstMatrixMapD w(m_codesD.data() + int64_t(c0) * k, fg, k);
-            const ConstMatrixMapD col(s.d0.data(), k, p);
-            MatrixMapD ym(s.d1.data(), fg, p);
+            const Eigen::Map<const RowMatrixD, 0, Eigen::OuterStride<>> col(
+                s.d0.data() + int64_t(g) * k * ld, k, cols, Eigen::OuterStride<>(ld));
+            MatrixMapD ym(s.d1.data(), fg, cols);
             ym.noalias() = w * col;
             for (int f = 0; f < fg; ++f) {
-                for (int64_t j = 0; j < p; ++j)
-                    y[f * p + j]
-                        = finish(s.d1[size_t(f * p + j)] + double(m_bias[size_t(c0 + f)]), c0 + f);
-            }
-        } else {
-            s.i0.assign(s.f1.begin(), s.f1.end());
-            s.l0.resize(size_t(fg * p));
-            saturatingRows(s.i0.data(), p, c0, c0 + fg, s.l0.data());
-            for (int f = 0; f < fg; ++f) {
-                for (int64_t j = 0; j < p; ++j)
-                    y[f * p + j] = finish(double(s.l0[size_t(f * p + j)]), c0 + f);
+                for (int64_t j = 0; j < cols; ++j)
+                    y[(c0 + f) * cols + j] = finish(
+                        s.d1[size_t(f * cols + j)] + double(m_bias[size_t(c0 + f)]), c0 + f);
             }
         }
+    } else {
+        // The codes as int32, only the columns the block has (the rest of ld is stale).
+        s.i0.resize(size_t(rows * ld));
+        for (int64_t r = 0; r < rows; ++r) {
+            const float *src = s.f1.data() + r * ld;
+            int32_t *dst = s.i0.data() + r * ld;
+            for (int64_t j = 0; j < cols; ++j)
+                dst[j] = int32_t(src[j]);
+        }
+        s.l0.resize(size_t(int64_t(fg) * cols));
+        for (int g = 0; g < m_g.groups; ++g) {
+            const int c0 = g * fg;
+            saturatingRows(s.i0.data() + int64_t(g) * k * ld, cols, ld, c0, c0 + fg, s.l0.data());
+            for (int f = 0; f < fg; ++f) {
+                for (int64_t j = 0; j < cols; ++j)
+                    y[(c0 + f) * cols + j] = finish(double(s.l0[size_t(f * cols + j)]), c0 + f);
+            }
+        }
+    }
+    if (count == 1)
+        return;
+    const int64_t outSize = m_g.outSize();
+    for (int i = 0; i < count; ++i) {
+        for (int c = 0; c < m_g.outputs; ++c)
+            std::copy_n(y + c * cols + i * p, p, out + i * outSize + c * p);
     }
 }
 
@@ -348,8 +389,16 @@ void IntegerKernel::forward(const model::Tensor &in, model::Tensor &out, KernelS
         gemmDense(s.f0.data(), n, out.data.data(), s);
         return;
     }
-    for (int i = 0; i < n; ++i)
-        gemmConvSample(s.f0.data() + int64_t(i) * m_g.inSize, out.sample(i), s);
+    if (m_vnni) {
+        for (int i = 0; i < n; ++i)
+            vnniConvSample(s.f0.data() + int64_t(i) * m_g.inSize, out.sample(i), s);
+        return;
+    }
+    const int block = m_g.sampleBlock(n);
+    for (int n0 = 0; n0 < n; n0 += block) {
+        const int count = std::min(block, n - n0);
+        gemmConvBlock(s.f0.data() + int64_t(n0) * m_g.inSize, count, out.sample(n0), s);
+    }
 }
 
 void IntegerKernel::forwardNaive(const model::Tensor &in, model::Tensor &out, int64_t) const

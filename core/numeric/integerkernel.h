@@ -52,9 +52,11 @@ private:
     void finishRows(float *y, int rows, int64_t cols, int c0, bool perRowChannel) const;
     void gemmDense(const float *xq, int n, float *out, KernelScratch &s) const;
     void vnniDense(const float *xq, int n, float *out, KernelScratch &s) const;
-    void gemmConvSample(const float *xq, float *out, KernelScratch &s) const;
+    void vnniConvSample(const float *xq, float *out, KernelScratch &s) const;
+    void gemmConvBlock(const float *xq, int count, float *out, KernelScratch &s) const;
     bool integerSums() const;
-    void saturatingRows(const int32_t *b, int64_t cols, int c0, int c1, int64_t *acc) const;
+    void saturatingRows(const int32_t *b, int64_t cols, int64_t ldb, int c0, int c1,
+                        int64_t *acc) const;
 
     std::string m_name;
     AffineParams m_in;

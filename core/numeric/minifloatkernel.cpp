@@ -82,18 +82,6 @@ void MinifloatKernel::sequentialDense(const float *xr, int n, float *out) const
     }
 }
 
-// Samples per im2col block of forward(): enough for 512 columns when a map has fewer
-// than 64 pixels, the columns capped at 2^21 floats.
-int MinifloatKernel::convBlock(int n) const
-{
-    const int64_t p = m_g.pixels;
-    if (p >= 64)
-        return 1;
-    int64_t b = (512 + p - 1) / p;
-    b = std::min<int64_t>(b, std::max<int64_t>(1, (int64_t(1) << 21) / (m_g.groups * m_g.k * p)));
-    return int(std::max<int64_t>(1, std::min<int64_t>(b, n)));
-}
-
 // One sample of a convolution with :acc, output channel by channel.
 void MinifloatKernel::convInFormat(const float *x, std::vector<float> &col, float *y) const
 {
@@ -146,7 +134,7 @@ void MinifloatKernel::forward(const model::Tensor &in, model::Tensor &out, Kerne
     const int64_t p = m_g.pixels;
     const int fg = m_g.outputsPerGroup();
     const int64_t rows = int64_t(m_g.groups) * k;
-    const int block = convBlock(n);
+    const int block = m_g.sampleBlock(n);
     const int64_t ld = (int64_t(block) * p + 15) / 16 * 16;
     s.f1.resize(size_t(rows * ld));
     if (block > 1)

@@ -35,7 +35,6 @@ private:
     float addBias(float acc, int channel) const;
     float dot(const float *x, int64_t stride, const float *w, int64_t k) const;
     void sequentialDense(const float *xr, int n, float *out) const;
-    int convBlock(int n) const;
     void convInFormat(const float *x, std::vector<float> &col, float *y) const;
 
     std::string m_name;

@@ -3,6 +3,8 @@
 #include "common/error.h"
 #include "model/layers/kernels/convkernel.h"
 
+#include <algorithm>
+
 namespace frontier::numeric {
 
 namespace {
@@ -45,6 +47,15 @@ void im2colSamples(const WeightedGeometry &g, const float *in, int count, float 
         return;
     }
     kernels.im2col(win, in, count, col, ld);
+}
+
+int WeightedGeometry::sampleBlock(int n) const
+{
+    if (pixels >= 64)
+        return 1;
+    int64_t b = (512 + pixels - 1) / pixels;
+    b = std::min<int64_t>(b, std::max<int64_t>(1, (int64_t(1) << 21) / (groups * k * pixels)));
+    return int(std::max<int64_t>(1, std::min<int64_t>(b, n)));
 }
 
 bool WeightedGeometry::isWeighted(const model::Layer &layer)

@@ -28,6 +28,9 @@ struct WeightedGeometry
     int outputsPerGroup() const { return outputs / groups; }
     int channelsPerGroup() const { return c / groups; }
     int64_t outSize() const { return int64_t(outputs) * pixels; }
+    // Samples per block of im2colSamples() for a batch of n: 1 for maps of 64 pixels or
+    // more, else enough for 512 columns (Conv2d's choice), the columns capped at 2^21 floats.
+    int sampleBlock(int n) const;
 
     // Throws Error naming the layer when it is not dense/conv2d or does not fit `input`.
     static WeightedGeometry of(const model::Layer &layer, const model::Shape &input);
