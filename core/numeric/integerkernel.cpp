@@ -113,6 +113,16 @@ IntegerKernel::IntegerKernel(const KernelSetup &setup)
     // narrow accumulator).
     for (int c = 0; c < outputs; ++c)
         m_start.push_back(m_acc.saturate(m_bias[size_t(c)]));
+    // Exact sums below 2^31 of codes that fit in 16 bits: int16 pairs (saturatinggemm.h).
+    // (Input codes q - zp span [qmin - zp, qmax - zp]; padding is 0.)
+    if (m_path == Path::Float64 && m_bound < 2147483648.0 && m_in.qmin - m_in.zeroPoint >= -32768
+        && m_in.qmax - m_in.zeroPoint <= 32767) {
+        const auto [lowest, highest] = std::minmax_element(m_codes.begin(), m_codes.end());
+        if (*lowest >= -32768 && *highest <= 32767) {
+            m_codePairs.resize(size_t(outputs * pairCount(k)));
+            pairs16(m_codes.data(), outputs, k, m_codePairs.data());
+        }
+    }
 
     // The VNNI int8 path for dense layers (see the header).
     if (m_path != Path::Saturating && Int8Weights::available() && f.activationBits <= 8
@@ -151,7 +161,7 @@ std::string IntegerKernel::describe() const
 {
     const char *path = m_vnni                    ? "int8 VNNI GEMM, exact"
                        : m_path == Path::Float32 ? "float32 GEMM, exact"
-                       : m_path == Path::Float64 ? "float64 or int64 GEMM, exact"
+                       : m_path == Path::Float64 ? "int16/int64/float64 GEMM, exact"
                                                  : "int64 GEMM, saturating";
     return m_name + ": " + path + " (partial sums <= " + std::to_string((long long)m_bound) + ")";
 }
@@ -191,13 +201,21 @@ void IntegerKernel::finishRows(float *y, int rows, int64_t cols, int c0, bool pe
 // rows c0..c1 of codes times b [k, cols] (int32 codes), saturating after every addition
 // in ascending k, bias first; acc [c1 - c0, cols].
 void IntegerKernel::saturatingRows(const int32_t *b, int64_t cols, int64_t ldb, int c0, int c1,
-                                   int64_t *acc) const
+                                   int64_t *acc, KernelScratch &s) const
 {
+    const int64_t k = m_g.k;
+    if (!m_codePairs.empty() && pairsAvailable()) {
+        const int64_t kp = pairCount(k);
+        s.i1.resize(size_t(kp * cols));
+        packPairs16(b, k, cols, ldb, s.i1.data());
+        pairGemm(c1 - c0, cols, kp, m_codePairs.data() + int64_t(c0) * kp, s.i1.data(),
+                 m_start.data() + c0, acc, cols);
+        return;
+    }
     // Without saturation (Path::Float64 on the vector paths) the chains need no clamps.
     const bool clamps = m_path == Path::Saturating;
-    saturatingGemm(c1 - c0, cols, m_g.k, m_codes.data() + int64_t(c0) * m_g.k, b, ldb,
-                   m_start.data() + c0, clamps ? m_acc.lo : INT64_MIN,
-                   clamps ? m_acc.hi : INT64_MAX, acc, cols);
+    saturatingGemm(c1 - c0, cols, k, m_codes.data() + int64_t(c0) * k, b, ldb, m_start.data() + c0,
+                   clamps ? m_acc.lo : INT64_MIN, clamps ? m_acc.hi : INT64_MAX, acc, cols);
 }
 
 // Path::Float64 through the int64 GEMM rather than Eigen's float64 one: the same exact
@@ -265,7 +283,7 @@ void IntegerKernel::gemmDense(const float *xq, int n, float *out, KernelScratch 
                 s.i0[size_t(j * n + i)] = int32_t(xq[int64_t(i) * k + j]);
         }
         s.l0.resize(size_t(int64_t(u) * n));
-        saturatingRows(s.i0.data(), n, n, 0, u, s.l0.data());
+        saturatingRows(s.i0.data(), n, n, 0, u, s.l0.data(), s);
         for (int i = 0; i < n; ++i) {
             for (int c = 0; c < u; ++c)
                 out[int64_t(i) * u + c] = finish(double(s.l0[size_t(int64_t(c) * n + i)]), c);
@@ -362,7 +380,8 @@ void IntegerKernel::gemmConvBlock(const float *xq, int count, float *out, Kernel
         s.l0.resize(size_t(int64_t(fg) * cols));
         for (int g = 0; g < m_g.groups; ++g) {
             const int c0 = g * fg;
-            saturatingRows(s.i0.data() + int64_t(g) * k * ld, cols, ld, c0, c0 + fg, s.l0.data());
+            saturatingRows(s.i0.data() + int64_t(g) * k * ld, cols, ld, c0, c0 + fg, s.l0.data(),
+                           s);
             for (int f = 0; f < fg; ++f) {
                 for (int64_t j = 0; j < cols; ++j)
                     y[(c0 + f) * cols + j] = finish(double(s.l0[size_t(f * cols + j)]), c0 + f);

@@ -20,12 +20,13 @@ namespace frontier::numeric {
 // B_c = |bias_c| + A * sum_k |w_c,k|, every partial sum of any subset of terms is an
 // integer of magnitude <= max_c B_c. When that is <= 2^24 (and no saturation is possible,
 // B <= accumulator max), a float32 GEMM is exact in any order; when it is <= 2^53, the
-// plain int64 sums (saturatinggemm.h without clamps; Eigen's float64 GEMM on the portable
-// path, where it is the faster); otherwise, or when the accumulator could saturate, the
-// int64 chains of saturatinggemm.h, saturated after every addition. (The float32 GEMM is
-// the ordered fma kernel of orderedgemm.h; exactness makes its order irrelevant here.) Dense layers
-// whose codes fit in 8 bits run, when the build has AVX-512 VNNI and sum_k (2^a - 1) |w_c,k| <
-// 2^31, an exact int8 GEMM instead (int8gemm.h; conv layers likewise on packed im2col columns), on
+// plain int64 sums (saturatinggemm.h without clamps; int32 sums of int16 pairs when they stay
+// below 2^31 and the codes fit in 16 bits; Eigen's float64 GEMM on the portable path); otherwise,
+// or when the accumulator could saturate, the int64 chains of saturatinggemm.h, saturated after
+// every addition. (The float32 GEMM is the ordered fma kernel of orderedgemm.h; exactness makes its
+// order irrelevant here.) Dense layers whose codes fit in 8 bits run, when the build has AVX-512
+// VNNI and sum_k (2^a - 1) |w_c,k| < 2^31, an exact int8 GEMM instead (int8gemm.h; conv layers
+// likewise on packed im2col columns), on
 // u = q - qmin in [0, 2^a - 1]:
 //   acc = sum_k u_k w_k + (qmin - zp) sum_k w_k + bias, the same integer as every path.
 class IntegerKernel : public WeightedKernel
@@ -55,8 +56,8 @@ private:
     void vnniConvSample(const float *xq, float *out, KernelScratch &s) const;
     void gemmConvBlock(const float *xq, int count, float *out, KernelScratch &s) const;
     bool integerSums() const;
-    void saturatingRows(const int32_t *b, int64_t cols, int64_t ldb, int c0, int c1,
-                        int64_t *acc) const;
+    void saturatingRows(const int32_t *b, int64_t cols, int64_t ldb, int c0, int c1, int64_t *acc,
+                        KernelScratch &s) const;
 
     std::string m_name;
     AffineParams m_in;
@@ -73,8 +74,9 @@ private:
     std::vector<float> m_biasF;    // the int32 bias as float32 (exact on the Float32 path)
     std::vector<double> m_codesD;  // the same, float64 (Float64 path only)
     std::vector<int64_t> m_bias;
-    std::vector<int64_t> m_start; // the bias saturated: where the integer GEMM's chains start
-    std::vector<float> m_scale;   // s_in * s_w per channel
+    std::vector<int32_t> m_codePairs; // exact sums < 2^31 of 16-bit codes: pairs16() rows
+    std::vector<int64_t> m_start;     // the bias saturated: where the integer GEMM's chains start
+    std::vector<float> m_scale;       // s_in * s_w per channel
     Accumulator m_acc{};
     double m_bound = 0;
     Path m_path = Path::Float32;

@@ -20,3 +20,24 @@ void saturatingGemm(int m, int64_t n, int64_t k, const int32_t *w, const int32_t
                     const int64_t *start, int64_t lo, int64_t hi, int64_t *out, int64_t ldc);
 
 } // namespace frontier::numeric
+
+namespace frontier::numeric {
+
+// Exact sums of 16-bit codes in int32 lanes (vpmaddwd), for integer layers whose sums
+// cannot saturate and stay below 2^31:
+//   out[r, j] = start[r] + sum_i w[r, i] * x[i, j]
+// with w, x in [-32768, 32767] and every partial sum of any subset of terms (start included)
+// below 2^31 in magnitude, so that no lane wraps and the result is the exact integer.
+// Both operands come as pairs of consecutive k in one int32 (low half the even i, high
+// half the odd one; an odd k padded with 0): w as pairs16(w, m, k) rows [m, kPairs], x as
+// packPairs16() [kPairs, n]. Vector paths only (pairsAvailable()). Thread-safe.
+bool pairsAvailable();
+int64_t pairCount(int64_t k);
+// rows [rows, k] (leading dimension k) -> [rows, pairCount(k)]
+void pairs16(const int32_t *rows, int m, int64_t k, int32_t *out);
+// x [k, n] (leading dimension ldx) -> [pairCount(k), n]
+void packPairs16(const int32_t *x, int64_t k, int64_t n, int64_t ldx, int32_t *out);
+void pairGemm(int m, int64_t n, int64_t kPairs, const int32_t *w, const int32_t *x,
+              const int64_t *start, int64_t *out, int64_t ldc);
+
+} // namespace frontier::numeric

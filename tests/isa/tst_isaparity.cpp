@@ -201,6 +201,7 @@ private Q_SLOTS:
     void variants();
     void streamsAndPopcounts();
     void saturatingGemm();
+    void pairGemm();
     void trainingEqualOnEveryPath_data();
     void trainingEqualOnEveryPath();
     void studyTrialsEqualOnEveryPath();
@@ -644,6 +645,63 @@ void TestIsaParity::saturatingGemm()
             }
             // Narrow accumulators must actually clip, else they prove nothing.
             QVERIFY(bits == 64 ? clamped == 0 : clamped > 1000);
+        }
+    }
+}
+
+// The int16-pair GEMM (exact sums below 2^31) against the plain sum on the vector paths:
+// codes over the full 16-bit range (-32768 and negative low halves of a pair included), odd k, row
+// counts around the tiles (AVX2 4, AVX-512 8) and column tails of 1 to 33.
+void TestIsaParity::pairGemm()
+{
+    Random rng(58);
+    for (cpu::Isa isa : paths()) {
+        const cpu::ScopedIsa scoped(isa);
+        if (!numeric::pairsAvailable())
+            continue;
+        for (int m : {1, 3, 4, 5, 8, 9, 17}) {
+            for (int64_t n : {1, 7, 8, 15, 16, 17, 31, 32, 33, 70}) {
+                for (int64_t k : {1, 2, 5, 151}) {
+                    // |sum| < 2^31: full-range x only for short sums.
+                    const int32_t xMax = k <= 2 ? 32767 : int32_t(2147483000 / (k * 32767));
+                    const int64_t ldx = n + 5;
+                    std::vector<int32_t> w(size_t(m * k)), x(size_t(k * ldx));
+                    // The extremes -32768 of both in one product only when k == 1.
+                    const int32_t xLow = k == 1 ? -32768 : -xMax;
+                    for (int32_t &v : w)
+                        v = int32_t(rng.next() % 65536) - 32768;
+                    for (int32_t &v : x)
+                        v = int32_t(rng.next() % uint64_t(xMax - xLow + 1)) + xLow;
+                    w[0] = -32768;
+                    x[0] = xLow;
+                    std::vector<int64_t> start(static_cast<size_t>(m));
+                    for (int64_t &v : start)
+                        v = k <= 2 ? 0 : int64_t(rng.next() % 2001) - 1000;
+                    const int64_t kp = numeric::pairCount(k);
+                    std::vector<int32_t> wp(size_t(m * kp)), xp(size_t(kp * n));
+                    numeric::pairs16(w.data(), m, k, wp.data());
+                    numeric::packPairs16(x.data(), k, n, ldx, xp.data());
+                    std::vector<int64_t> out(size_t(m * (n + 1)), 12345);
+                    numeric::pairGemm(m, n, kp, wp.data(), xp.data(), start.data(), out.data(),
+                                      n + 1);
+                    for (int r = 0; r < m; ++r) {
+                        for (int64_t j = 0; j < n; ++j) {
+                            int64_t want = start[size_t(r)];
+                            for (int64_t i = 0; i < k; ++i)
+                                want += int64_t(w[size_t(r * k + i)]) * x[size_t(i * ldx + j)];
+                            QVERIFY2(out[size_t(r * (n + 1) + j)] == want,
+                                     qPrintable(QStringLiteral("%1: %2x%3x%4 at %5,%6")
+                                                    .arg(pathName(isa))
+                                                    .arg(m)
+                                                    .arg(n)
+                                                    .arg(k)
+                                                    .arg(r)
+                                                    .arg(j)));
+                        }
+                        QCOMPARE(out[size_t(r * (n + 1) + n)], int64_t(12345)); // untouched
+                    }
+                }
+            }
         }
     }
 }
