@@ -198,10 +198,11 @@ void IntegerKernel::finishRows(float *y, int rows, int64_t cols, int c0, bool pe
     }
 }
 
-// rows c0..c1 of codes times b [k, cols] (int32 codes), saturating after every addition
-// in ascending k, bias first; acc [c1 - c0, cols].
-void IntegerKernel::saturatingRows(const int32_t *b, int64_t cols, int64_t ldb, int c0, int c1,
-                                   int64_t *acc, KernelScratch &s) const
+// Rows c0..c1 of codes times b [k, cols] (int32 codes, leading dimension ldb) as integers,
+// from the bias: the clamping chains of Path::Saturating, else the exact sums (int16 pairs
+// where they fit); acc [c1 - c0, cols].
+void IntegerKernel::integerRows(const int32_t *b, int64_t cols, int64_t ldb, int c0, int c1,
+                                int64_t *acc, KernelScratch &s) const
 {
     const int64_t k = m_g.k;
     if (!m_codePairs.empty() && pairsAvailable()) {
@@ -283,7 +284,7 @@ void IntegerKernel::gemmDense(const float *xq, int n, float *out, KernelScratch 
                 s.i0[size_t(j * n + i)] = int32_t(xq[int64_t(i) * k + j]);
         }
         s.l0.resize(size_t(int64_t(u) * n));
-        saturatingRows(s.i0.data(), n, n, 0, u, s.l0.data(), s);
+        integerRows(s.i0.data(), n, n, 0, u, s.l0.data(), s);
         for (int i = 0; i < n; ++i) {
             for (int c = 0; c < u; ++c)
                 out[int64_t(i) * u + c] = finish(double(s.l0[size_t(int64_t(c) * n + i)]), c);
@@ -380,8 +381,7 @@ void IntegerKernel::gemmConvBlock(const float *xq, int count, float *out, Kernel
         s.l0.resize(size_t(int64_t(fg) * cols));
         for (int g = 0; g < m_g.groups; ++g) {
             const int c0 = g * fg;
-            saturatingRows(s.i0.data() + int64_t(g) * k * ld, cols, ld, c0, c0 + fg, s.l0.data(),
-                           s);
+            integerRows(s.i0.data() + int64_t(g) * k * ld, cols, ld, c0, c0 + fg, s.l0.data(), s);
             for (int f = 0; f < fg; ++f) {
                 for (int64_t j = 0; j < cols; ++j)
                     y[(c0 + f) * cols + j] = finish(double(s.l0[size_t(f * cols + j)]), c0 + f);

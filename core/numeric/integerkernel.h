@@ -56,8 +56,8 @@ private:
     void vnniConvSample(const float *xq, float *out, KernelScratch &s) const;
     void gemmConvBlock(const float *xq, int count, float *out, KernelScratch &s) const;
     bool integerSums() const;
-    void saturatingRows(const int32_t *b, int64_t cols, int64_t ldb, int c0, int c1, int64_t *acc,
-                        KernelScratch &s) const;
+    void integerRows(const int32_t *b, int64_t cols, int64_t ldb, int c0, int c1, int64_t *acc,
+                     KernelScratch &s) const;
 
     std::string m_name;
     AffineParams m_in;
